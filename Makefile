@@ -1,0 +1,53 @@
+# The two commands of the README: `make serve` and `make test`. Each makes its own venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SITE_ADDR     ?= 127.0.0.1:8000
+FUNCTION_ADDR ?= 127.0.0.1:5000
+
+.DEFAULT_GOAL := help
+.PHONY: help serve test lint format validate build bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+serve: $(STAMP) ## run the portal on loopback: site on :8000, function on :5000 (SQLite)
+	@echo "Situs:  http://$(SITE_ADDR)/   Fungsi: http://$(FUNCTION_ADDR)/api/health"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/gunicorn --bind $(FUNCTION_ADDR) --workers 2 "signup_fn:create_app()" & \
+	$(BIN)/mkdocs serve --dev-addr $(SITE_ADDR) & \
+	wait
+
+test: $(STAMP) ## run the linters and every test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/validate.py resources.yml
+	$(BIN)/pytest
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+validate: $(STAMP) ## check resources.yml
+	$(BIN)/python scripts/validate.py resources.yml
+
+build: $(STAMP) ## build the static site into site/
+	$(BIN)/mkdocs build --strict
+
+bench: $(STAMP) ## run the benchmarks under bench/
+	$(BIN)/python bench/build.py
+	$(BIN)/python bench/signup.py
+
+clean: ## remove generated output (keeps the venv)
+	rm -rf site docs/_generated .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The e-resource catalog: typed models, safe loading, validation and site pages."""
