@@ -1,0 +1,54 @@
+"""Where the site's links point.
+
+The rules: a `free` resource links to its URL; a `paid` one to its URL behind the configured
+proxy prefix (if any); a `members` one to the account function's `/go/<id>`, so its real
+URL never reaches the public site. Pages link to each other with relative URLs, so the site
+works from any base path and offline.
+"""
+
+from __future__ import annotations
+
+from posixpath import splitext
+
+from catalog.models import Access, Resource
+from catalog.site_settings import SiteSettings
+
+
+def go_link(resource_id: str, settings: SiteSettings) -> str:
+    """The guarded link of a members-only resource."""
+    return f"{settings.function_url}/go/{resource_id}"
+
+
+def resource_link(resource: Resource, settings: SiteSettings) -> str:
+    """The link a patron follows to open the resource ("Buka sumber")."""
+    if resource.access is Access.MEMBERS:
+        return go_link(resource.id, settings)
+    if resource.access is Access.PAID and settings.proxy_prefix:
+        return settings.proxy_prefix + resource.url
+    return resource.url
+
+
+def edit_link(settings: SiteSettings, line: int) -> str:
+    """The entry's line in the catalog file on the repository host ("" if not configured)."""
+    return f"{settings.edit_url}#L{line}" if settings.edit_url else ""
+
+
+def page_url(src_path: str, settings: SiteSettings) -> str:
+    """The URL of a Markdown page relative to the site root, as MkDocs publishes it.
+
+    With directory URLs `sumber/garuda.md` becomes `sumber/garuda/` and `katalog/index.md`
+    becomes `katalog/`; without them `sumber/garuda.html` and `katalog/index.html`.
+    """
+    stem, _ = splitext(src_path)
+    if not settings.directory_urls:
+        return f"{stem}.html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/"
+
+
+def root_of(src_path: str, settings: SiteSettings) -> str:
+    """The relative prefix that leads from a page back to the site root ("", "../", ...)."""
+    return "../" * page_url(src_path, settings).count("/")

@@ -1,0 +1,98 @@
+"""The catalog's pages: the plain generator behind the MkDocs hook and scripts/build_pages.py.
+
+The rules: the generator only reads the loaded catalog and the settings and returns
+`{path relative to docs_dir: content}`; it imports nothing of MkDocs, so the same files can
+be written to disk for a Zensical build. Markup lives in `catalog/templates/`, rendered with
+autoescape on; front matter values are quoted by the YAML emitter, HTML-escaped first because
+MkDocs and Material treat page titles as HTML.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from catalog import exports, labels, links, views
+from catalog.models import Access
+from catalog.site_settings import SiteSettings
+
+if TYPE_CHECKING:
+    from catalog.loader import LoadedCatalog
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+HOME_PAGE = "index.md"
+AZ_PAGE = "katalog/index.md"
+SUBJECTS_PAGE = "subjek/index.md"
+ACCOUNT_PAGE = "akun.md"  # hand-written (docs/akun.md)
+JSON_EXPORT = "resources.json"
+CSV_EXPORT = "resources.csv"
+
+
+def front_matter(value: object) -> Markup:
+    """A front matter scalar: HTML-escaped text in a double-quoted YAML string."""
+    quoted = yaml.safe_dump(
+        str(escape(value)), default_style='"', allow_unicode=True, width=1_000_000
+    )
+    return Markup(quoted.strip())  # noqa: S704 - the YAML emitter quoted an escaped string
+
+
+@cache
+def template_environment() -> Environment:
+    """The Jinja environment of the generated pages (autoescape on for every template)."""
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["front_matter"] = front_matter
+    return environment
+
+
+def generate_site_files(
+    loaded: LoadedCatalog, settings: SiteSettings, today: date
+) -> dict[str, str]:
+    """Every generated file of the site, `{path relative to docs_dir: content}`.
+
+    Markdown pages (home, A-Z, subjects, types, access levels, one per resource) and the
+    `resources.json` / `resources.csv` exports, all built from the resources available today.
+    """
+    view = views.build_view(loaded, settings, today)
+    urls = {
+        "katalog": links.page_url(AZ_PAGE, settings),
+        "subjects": links.page_url(SUBJECTS_PAGE, settings),
+        "account": links.page_url(ACCOUNT_PAGE, settings),
+    }
+    environment = template_environment()
+    files: dict[str, str] = {}
+
+    def add(path: str, template: str, **context: object) -> None:
+        root = links.root_of(path, settings)
+        page = environment.get_template(template)
+        files[path] = page.render(view=view, urls=urls, root=root, **context)
+
+    add(HOME_PAGE, "home.md.j2")
+    add(AZ_PAGE, "az.md.j2")
+    add(SUBJECTS_PAGE, "subjects.md.j2")
+    for subject in view.subjects:
+        resources = view.by_subject[subject.id]
+        add(views.subject_page(subject.id), "subject.md.j2", subject=subject, resources=resources)
+    for choice in view.types:
+        add(views.type_page(choice.value), "listing.md.j2", choice=choice, kind="type")
+    for choice in view.access_levels:
+        howto = labels.ACCESS_HOWTO[Access(choice.value)]
+        path = views.access_page(choice.value)
+        add(path, "listing.md.j2", choice=choice, kind="access", howto=howto)
+    for resource in view.resources:
+        add(views.resource_page(resource.id), "resource.md.j2", r=resource)
+    files[JSON_EXPORT] = exports.to_json(view.resources)
+    files[CSV_EXPORT] = exports.to_csv(view.resources)
+    return files

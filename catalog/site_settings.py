@@ -1,0 +1,68 @@
+"""Settings of the generated catalog pages, read from `mkdocs.yml` `extra.catalog`.
+
+The rule: every setting is checked once, when the build starts; an empty `proxy_prefix` or
+`edit_url` means "not configured". Links end up in the public site, so only absolute
+http(s) URLs are accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from catalog.models import check_web_url
+
+DEFAULT_CATALOG_FILE = "resources.yml"
+
+
+class SettingsError(ValueError):
+    """`extra.catalog` in mkdocs.yml holds a missing or invalid value."""
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the page generator needs to know besides the catalog itself."""
+
+    function_url: str  # base URL of the account function; members links go to {it}/go/<id>
+    proxy_prefix: str = ""  # put before every `paid` URL when set
+    edit_url: str = ""  # the catalog file on the repository host; pages link to {it}#L<line>
+    catalog_file: str = DEFAULT_CATALOG_FILE  # relative to the folder of mkdocs.yml
+    directory_urls: bool = True  # mkdocs' use_directory_urls: /sumber/<id>/ or sumber/<id>.html
+
+    @classmethod
+    def from_extra(
+        cls, extra: Mapping[str, object], *, directory_urls: bool = True
+    ) -> SiteSettings:
+        """Read `extra.catalog` of mkdocs.yml (the `extra` mapping is passed in)."""
+        section = extra.get("catalog")
+        if not isinstance(section, Mapping):
+            raise SettingsError("mkdocs.yml: extra.catalog must be a mapping")
+        function_url = _url(section, "function_url", required=True).rstrip("/")
+        return cls(
+            function_url=function_url,
+            proxy_prefix=_url(section, "proxy_prefix", required=False),
+            edit_url=_url(section, "edit_url", required=False),
+            catalog_file=_text(section, "file") or DEFAULT_CATALOG_FILE,
+            directory_urls=directory_urls,
+        )
+
+
+def _text(section: Mapping[str, object], key: str) -> str:
+    value = section.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SettingsError(f"mkdocs.yml: extra.catalog.{key} must be text")
+    return value.strip()
+
+
+def _url(section: Mapping[str, object], key: str, *, required: bool) -> str:
+    value = _text(section, key)
+    if not value:
+        if required:
+            raise SettingsError(f"mkdocs.yml: extra.catalog.{key} is required")
+        return ""
+    try:
+        return check_web_url(value)
+    except ValueError as error:
+        raise SettingsError(f"mkdocs.yml: extra.catalog.{key}: {error}") from None

@@ -1,0 +1,78 @@
+"""Write the catalog's generated pages into a folder, for a build that runs no MkDocs hooks.
+
+Usage: python scripts/build_pages.py OUT_DIR [--config mkdocs.yml] [--catalog PATH]
+
+The same generator as hooks/catalog_pages.py: copy docs/ somewhere, run this into the copy,
+then run e.g. Zensical on it. Prints each problem as `resources.yml:LINE: ID: message` and
+exits 1 when the catalog is invalid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from catalog.errors import CatalogError
+from catalog.loader import load_catalog
+from catalog.pages import generate_site_files
+from catalog.site_settings import SettingsError, SiteSettings
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring MkDocs' own tags (!ENV, !relative, python names)."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_settings(config_path: Path) -> SiteSettings:
+    """The generator's settings from mkdocs.yml's `extra.catalog` and `use_directory_urls`."""
+    with config_path.open(encoding="utf-8") as handle:
+        config = yaml.load(handle, Loader=_ConfigLoader) or {}  # noqa: S506 - a SafeLoader
+    return SiteSettings.from_extra(
+        config.get("extra") or {}, directory_urls=config.get("use_directory_urls", True)
+    )
+
+
+def write_files(files: dict[str, str], out_dir: Path) -> None:
+    """Write each generated file below `out_dir` (UTF-8, folders created as needed)."""
+    for relative, content in files.items():
+        target = out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8", newline="")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", type=Path, help="folder to write the pages into")
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+    parser.add_argument("--catalog", type=Path, help="catalog file (default: extra.catalog.file)")
+    args = parser.parse_args(argv)
+    try:
+        settings = read_settings(args.config)
+    except (OSError, SettingsError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    catalog = args.catalog or args.config.parent / settings.catalog_file
+    try:
+        loaded = load_catalog(catalog)
+    except CatalogError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    for warning in loaded.warnings:
+        print(warning, file=sys.stderr)
+    files = generate_site_files(loaded, settings, date.today())
+    write_files(files, args.out_dir)
+    print(f"{len(files)} berkas ditulis ke {args.out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
