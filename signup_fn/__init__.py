@@ -1,0 +1,55 @@
+"""The account function: a Flask app built by `create_app` (flaskr-shaped).
+
+`gunicorn "signup_fn:create_app()"` serves it; `flask --app signup_fn init-db` creates the
+tables (they are also created on first start).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import cli, db, errors, headers, meta, signup
+from .config import ConfigError, check_production, load_config
+from .ratelimit import make_limiter
+from .services import Services, install
+
+__all__ = ["ConfigError", "create_app"]
+
+SQLITE_FILE = "signup.sqlite3"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults → `PORTAL_*` environment → `config` (keys without prefix)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(config))
+    if not app.config["DATABASE_URL"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / SQLITE_FILE}"
+
+    if app.config["ENV"] == "production":
+        check_production(app.config, debug=app.debug)
+        app.config["SESSION_COOKIE_SECURE"] = True
+        if not app.config["TRUSTED_HOSTS"]:
+            app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
+
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+    engine = db.make_engine(app.config["DATABASE_URL"])
+    db.init_db(engine)
+    engine.dispose()  # no connection opened before a fork is shared by workers
+    install(app, Services(engine=engine, limiter=make_limiter(app.config["REDIS_URL"])))
+
+    headers.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(signup.bp)
+    app.register_blueprint(meta.bp)
+    return app

@@ -1,0 +1,179 @@
+"""`POST /api/signup`: a patron's account request (SOP step 1).
+
+Every outcome is decided and audited in one write transaction: rate limits (per client address,
+then per member number), validation, the honeypot and minimum fill time, then the insert that
+collapses duplicates. New and duplicate requests, honeypot and too-fast posts all get the same
+answer (202, or a redirect to the thank-you page for a form post): nothing to enumerate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
+from sqlalchemy import Connection
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
+
+from . import db
+from .ratelimit import Limit, limit_key
+from .services import services
+from .validation import FIELD_LABELS, InvalidSignup, SignupRequest, form_to_payload, parse_signup
+
+bp = Blueprint("signup", __name__, url_prefix="/api")
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+ACTION = "signup"
+KNOWN_FIELDS = frozenset(SignupRequest.model_fields)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one post: `received`, `invalid` or `rate_limited`."""
+
+    kind: str
+    errors: dict[str, str] | None = None
+    retry_after: int | None = None
+
+
+def read_body() -> bytes:
+    """The raw body; 413 when it reaches MAX_CONTENT_LENGTH. Werkzeug stops a body without
+    Content-Length (chunked) silently at the limit, so a full-length read counts as too large."""
+    data = request.get_data(cache=True)
+    if len(data) >= current_app.config["MAX_CONTENT_LENGTH"]:
+        raise RequestEntityTooLarge()
+    return data
+
+
+def read_payload() -> dict[str, Any]:
+    """The body as a dict: a JSON object or a URL-encoded form; 400/413/415 otherwise."""
+    if request.mimetype not in {JSON, FORM}:
+        raise UnsupportedMediaType()
+    data = read_body()
+    if request.mimetype == JSON:
+        try:
+            body = json.loads(data)
+        except (ValueError, RecursionError):
+            raise BadRequest("Isi permintaan bukan JSON yang valid.") from None
+        if not isinstance(body, dict):
+            raise BadRequest("Isi permintaan harus berupa objek JSON.")
+        return body
+    return form_to_payload(request.form.to_dict(flat=False))  # parsed from the cached body
+
+
+def audit_reason(errors: dict[str, str]) -> str:
+    """Which known fields were wrong; unknown field names are sender text, so not recorded."""
+    names = {name if name in KNOWN_FIELDS else "unknown_field" for name in errors}
+    return ",".join(sorted(names))[:200]
+
+
+def abuse_signal(signup: SignupRequest) -> str | None:
+    """`honeypot` when the hidden field was filled, `too_fast` when sent too soon."""
+    if signup.website and signup.website.strip():
+        return "honeypot"
+    if signup.elapsed_ms is not None and signup.elapsed_ms < current_app.config["MIN_FILL_MS"]:
+        return "too_fast"
+    return None
+
+
+def over_limit(connection: Connection, signup: SignupRequest | None) -> tuple[str, int] | None:
+    """Count this post against the address (and member) limits: (scope, seconds) when over."""
+    config = current_app.config
+    checks = [
+        (
+            "address",
+            request.remote_addr or "unknown",
+            Limit(config["RATE_LIMIT_ADDRESS_COUNT"], config["RATE_LIMIT_ADDRESS_WINDOW"]),
+        )
+    ]
+    if signup is not None:
+        checks.append(
+            (
+                "member",
+                signup.member_id,
+                Limit(config["RATE_LIMIT_MEMBER_COUNT"], config["RATE_LIMIT_MEMBER_WINDOW"]),
+            )
+        )
+    limiter = services().limiter
+    for scope, value, limit in checks:
+        wait = limiter.hit(connection, limit_key(config["SECRET_KEY"], scope, value), limit)
+        if wait is not None:
+            return scope, wait
+    return None
+
+
+def record(
+    connection: Connection, signup: SignupRequest | None, errors: dict[str, str] | None
+) -> Outcome:
+    """Decide one post and write its audit row (and request row) in `connection`'s transaction."""
+    limited = over_limit(connection, signup)
+    if limited is not None:
+        scope, wait = limited
+        db.add_audit(connection, action=ACTION, outcome="rate_limited", reason=scope)
+        return Outcome("rate_limited", retry_after=wait)
+    if signup is None:
+        db.add_audit(
+            connection, action=ACTION, outcome="invalid", reason=audit_reason(errors or {})
+        )
+        return Outcome("invalid", errors=errors)
+    signal = abuse_signal(signup)
+    if signal is not None:
+        db.add_audit(connection, action=ACTION, outcome="refused", reason=signal)
+        return Outcome("received")
+    request_id, created = db.insert_request(
+        connection,
+        db.NewRequest(
+            member_id=signup.member_id,
+            name=signup.name,
+            email=signup.email,
+            phone=signup.phone,
+            programme=signup.programme,
+            role=signup.role,
+            consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+        ),
+    )
+    outcome = "received" if created else "duplicate"
+    db.add_audit(connection, action=ACTION, outcome=outcome, request_id=request_id)
+    return Outcome("received")
+
+
+def respond(outcome: Outcome, *, form_post: bool) -> Response | tuple[Response, int]:
+    """JSON for API clients; a redirect or an HTML page for plain form posts."""
+    if outcome.kind == "received":
+        if form_post:
+            return redirect(current_app.config["THANKS_URL"], code=303)
+        return jsonify(status="received"), 202
+    if outcome.kind == "invalid":
+        if form_post:
+            page = render_template("signup/errors.html", errors=outcome.errors, **back_link())
+            return Response(page, status=422, mimetype="text/html")
+        return jsonify(errors=outcome.errors), 422
+    message = "Terlalu banyak permintaan; coba lagi nanti."
+    if form_post:
+        page = render_template("signup/errors.html", message=message, **back_link())
+        response = Response(page, status=429, mimetype="text/html")
+    else:
+        response = jsonify(error=message)
+        response.status_code = 429
+    response.headers["Retry-After"] = str(outcome.retry_after)
+    return response
+
+
+def back_link() -> dict[str, Any]:
+    return {"back_url": current_app.config["FORM_URL"], "labels": FIELD_LABELS}
+
+
+@bp.route("/signup", methods=["POST", "OPTIONS"])
+def signup() -> Response | tuple[Response, int]:
+    if request.method == "OPTIONS":  # CORS preflight; headers.py adds the CORS headers
+        return Response(status=204)
+    form_post = request.mimetype == FORM
+    try:
+        signup_request, errors = parse_signup(read_payload()), None
+    except InvalidSignup as invalid:
+        signup_request, errors = None, invalid.errors
+    with db.transaction(services().engine) as connection:
+        outcome = record(connection, signup_request, errors)
+    return respond(outcome, form_post=form_post)

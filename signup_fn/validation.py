@@ -1,0 +1,191 @@
+"""The sign-up request's strict schema and its messages in Indonesian.
+
+Rules: only known fields; text is NFC-normalised and trimmed; control characters (NUL, CR, LF,
+tab...), line separators and lone surrogates are refused in every field; lengths are checked
+after normalisation; member numbers and phone numbers take ASCII digits only (Python's `\\d`
+and `isdigit()` also accept Arabic-Indic and full-width digits).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+# Patterns shared with openapi.json (a test keeps them equal). [0-9] is ASCII only; \d is not.
+MEMBER_ID_PATTERN = r"^[A-Za-z0-9]{1,20}$"
+PHONE_PATTERN = r"^\+?[0-9](?:[ -]?[0-9]){5,28}$"
+CONTROLS = r"\u0000-\u001F\u007F-\u009F\u2028\u2029"  # lone surrogates: refused in code
+TEXT_PATTERN = rf"^[^{CONTROLS}]*[^\s{CONTROLS}][^{CONTROLS}]*$"  # not only spaces
+MEMBER_ID = re.compile(MEMBER_ID_PATTERN)
+PHONE = re.compile(PHONE_PATTERN)
+FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}  # controls, surrogates, line/paragraph sep.
+MAX_ELAPSED_MS = 7 * 24 * 3600 * 1000
+TRUE_FORM_VALUES = {"true", "on"}
+
+MESSAGES = {
+    "missing": "Wajib diisi.",
+    "extra_forbidden": "Kolom ini tidak dikenal.",
+    "string_type": "Harus berupa teks.",
+    "int_type": "Harus berupa bilangan bulat.",
+    "bool_type": "Harus berupa nilai benar/salah.",
+    "literal_error": "Nilai tidak valid.",
+    "string_too_long": "Terlalu panjang: paling banyak {max_length} karakter.",
+    "string_too_short": "Wajib diisi.",
+    "greater_than_equal": "Nilai tidak valid.",
+    "less_than_equal": "Nilai tidak valid.",
+}
+FIELD_LABELS = {
+    "member_id": "Nomor anggota (NIM/NIP)",
+    "name": "Nama lengkap",
+    "email": "E-mail",
+    "phone": "Nomor telepon",
+    "programme": "Program studi atau unit",
+    "role": "Status",
+    "consent": "Persetujuan",
+    "website": "Situs web",
+    "elapsed_ms": "Waktu pengisian",
+}
+FIELD_MESSAGES = {
+    "role": "Pilih salah satu: student, lecturer, atau staff.",
+    "consent": "Anda perlu menyetujui pemberitahuan privasi.",
+}
+
+
+def fail(message: str) -> PydanticCustomError:
+    return PydanticCustomError("invalid", message)
+
+
+def clean_text(value: str, max_length: int) -> str:
+    """NFC, trimmed, no control characters or lone surrogates, 1..max_length characters."""
+    if any(unicodedata.category(char) in FORBIDDEN_CATEGORIES for char in value):
+        raise fail("Mengandung karakter yang tidak diizinkan (karakter kendali atau baris baru).")
+    value = unicodedata.normalize("NFC", value).strip()
+    if not value:
+        raise fail("Wajib diisi.")
+    if len(value) > max_length:
+        raise fail(f"Terlalu panjang: paling banyak {max_length} karakter.")
+    return value
+
+
+def text_field(max_length: int) -> Any:
+    """A required text field of at most `max_length` characters (checked after NFC too)."""
+    return Annotated[
+        str,
+        Field(min_length=1, max_length=max_length),
+        AfterValidator(lambda value: clean_text(value, max_length)),
+    ]
+
+
+Name = text_field(100)
+Programme = text_field(100)
+
+
+def check_member_id(value: str) -> str:
+    """ASCII letters and digits exactly as issued; stored upper-case (SLiMS ignores case)."""
+    if not MEMBER_ID.fullmatch(value):
+        raise fail("Nomor anggota (NIM/NIP): 1–20 huruf A–Z dan angka 0–9, tanpa spasi.")
+    return value.upper()
+
+
+def check_email(value: str) -> str:
+    """A syntactically valid address (no DNS lookup), normalised; no CR/LF or controls."""
+    if any(unicodedata.category(char) in FORBIDDEN_CATEGORIES for char in value):
+        raise fail("Alamat e-mail tidak valid.")
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise fail("Alamat e-mail tidak valid.") from None
+
+
+def check_phone(value: str) -> str:
+    """At least 6 ASCII digits, an optional leading +, single spaces or dashes between."""
+    if not PHONE.fullmatch(value):
+        raise fail("Nomor telepon: 6–29 angka 0–9, boleh diawali + dan dipisah spasi atau -.")
+    return value
+
+
+def integral(value: Any) -> Any:
+    """JSON Schema counts `2500.0` as an integer; so do we (booleans stay refused)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def require(value: bool) -> bool:
+    """Consent must be given: `true` (a JSON boolean; `1` is not accepted)."""
+    if value is not True:
+        raise fail(FIELD_MESSAGES["consent"])
+    return value
+
+
+class SignupRequest(BaseModel):
+    """What a patron may send; nothing else (no `status`, `is_admin`, `approved_by`...)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    member_id: Annotated[str, Field(max_length=20), AfterValidator(check_member_id)]
+    name: Name
+    email: Annotated[str, Field(max_length=254), AfterValidator(check_email)]
+    phone: Annotated[str, Field(max_length=30), AfterValidator(check_phone)] | None = None
+    programme: Programme
+    role: Literal["student", "lecturer", "staff"]
+    consent: Annotated[bool, Field(json_schema_extra={"const": True}), AfterValidator(require)]
+    website: Annotated[str, Field(max_length=200)] | None = None  # honeypot: must stay empty
+    elapsed_ms: Annotated[int, BeforeValidator(integral), Field(ge=0, le=MAX_ELAPSED_MS)] | None = (
+        None
+    )
+
+
+class InvalidSignup(Exception):
+    """The request broke the schema; `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def message_for(error: Mapping[str, Any]) -> str:
+    field = str(error["loc"][0]) if error["loc"] else ""
+    kind = error["type"]
+    if kind == "invalid":
+        return error["msg"]
+    if kind not in {"missing", "extra_forbidden"} and field in FIELD_MESSAGES:
+        return FIELD_MESSAGES[field]
+    template = MESSAGES.get(kind, "Nilai tidak valid.")
+    return template.format(**(error.get("ctx") or {}))
+
+
+def parse_signup(payload: Mapping[str, Any]) -> SignupRequest:
+    """Validate a decoded JSON object; raise InvalidSignup with one message per field."""
+    try:
+        return SignupRequest.model_validate(dict(payload))
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "body"
+            errors.setdefault(field, message_for(error))
+        raise InvalidSignup(errors) from None
+
+
+def form_to_payload(form: Mapping[str, list[str]]) -> dict[str, Any]:
+    """Turn an HTML form post into the JSON shape: each field once, empty optionals absent,
+    the consent checkbox to `true`, `elapsed_ms` to an integer (ASCII digits only)."""
+    repeated = {
+        key: "Kolom dikirim lebih dari sekali." for key, values in form.items() if len(values) > 1
+    }
+    if repeated:
+        raise InvalidSignup(repeated)
+    payload: dict[str, Any] = {key: values[0] for key, values in form.items()}
+    for optional in ("phone", "website", "elapsed_ms"):
+        if payload.get(optional) == "":
+            del payload[optional]
+    if isinstance(payload.get("consent"), str) and payload["consent"].lower() in TRUE_FORM_VALUES:
+        payload["consent"] = True
+    elapsed = payload.get("elapsed_ms")
+    if isinstance(elapsed, str) and elapsed.isascii() and elapsed.isdigit() and len(elapsed) < 12:
+        payload["elapsed_ms"] = int(elapsed)
+    return payload

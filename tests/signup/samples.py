@@ -1,0 +1,18 @@
+"""Sample sign-up bodies for the tests."""
+
+from __future__ import annotations
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+VALID = {
+    "member_id": "P27820121001",
+    "name": "Siti Nurhaliza",
+    "email": "siti@example.ac.id",
+    "phone": "+62 812-3456-7890",
+    "programme": "D3 Keperawatan",
+    "role": "student",
+    "consent": True,
+}
+
+# The same as a plain HTML form sends it (checkbox "on", honeypot empty, fill time in ms).
+FORM = {**VALID, "consent": "on", "website": "", "elapsed_ms": "9000"}
