@@ -52,8 +52,8 @@ FIELD_LABELS = {
     "elapsed_ms": "Waktu pengisian",
 }
 FIELD_MESSAGES = {
-    "role": "Pilih salah satu: student, lecturer, atau staff.",
-    "consent": "Anda perlu menyetujui pemberitahuan privasi.",
+    "role": "Pilih salah satu: Mahasiswa, Dosen, atau Tenaga kependidikan.",
+    "consent": "Anda perlu menyetujui Kebijakan Privasi.",
 }
 
 

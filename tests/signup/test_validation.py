@@ -28,8 +28,8 @@ def test_every_bad_field_gets_its_own_message(client: FlaskClient) -> None:
     errors = refused(client, {"member_id": "", "email": "x", "role": "admin", "consent": False})
     assert set(errors) == {"member_id", "name", "email", "programme", "role", "consent"}
     assert errors["name"] == "Wajib diisi."
-    assert errors["role"] == "Pilih salah satu: student, lecturer, atau staff."
-    assert errors["consent"] == "Anda perlu menyetujui pemberitahuan privasi."
+    assert errors["role"] == "Pilih salah satu: Mahasiswa, Dosen, atau Tenaga kependidikan."
+    assert errors["consent"] == "Anda perlu menyetujui Kebijakan Privasi."
 
 
 @pytest.mark.parametrize(
