@@ -35,7 +35,13 @@ def check_web_url(value: str) -> str:
     return value
 
 
-WebUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(check_web_url)]
+WebUrl = Annotated[
+    str,
+    StringConstraints(max_length=2000),
+    AfterValidator(check_web_url),
+    # for editors only: the validator above is the rule
+    Field(json_schema_extra={"format": "uri", "pattern": r"^https?://[^\s/]"}),
+]
 
 
 class Access(StrEnum):
@@ -63,34 +69,47 @@ class StrictModel(BaseModel):
 class Subject(StrictModel):
     """A subject, usually one study programme of the institution."""
 
-    id: Slug
-    name: Text
-    description: LongText | None = None
+    id: Slug = Field(description="Slug unik subjek: huruf kecil a-z, angka 0-9 dan '-'")
+    name: Text = Field(description="Nama subjek, mis. Keperawatan")
+    description: LongText | None = Field(default=None, description="Keterangan singkat subjek")
 
 
 class Resource(StrictModel):
     """One e-resource link of the catalog."""
 
-    id: Slug = Field(description="Unique slug; becomes the resource page's URL")
-    name: Text
-    url: WebUrl
-    # enums are matched by their text value: the only lax step, and it admits no coercion
-    access: Access = Field(strict=False)
-    type: ResourceType = Field(strict=False)
-    subjects: list[Slug] = Field(min_length=1)
-    description: LongText
-    added: date
-    provider: Text | None = None
-    languages: list[LanguageCode] = Field(default_factory=list)
-    alt_names: list[Text] = Field(default_factory=list)
-    keywords: list[Text] = Field(default_factory=list)
-    featured: bool = Field(default=False, description="Pilihan pustakawan (best bet)")
-    trial: bool = Field(default=False, description="A trial subscription")
-    available_until: date | None = Field(
-        default=None, description="After this date the resource leaves the site"
+    id: Slug = Field(
+        description="Slug unik sumber; menjadi alamat halamannya (huruf kecil, 0-9, '-')"
     )
-    how_to_access: LongText | None = None
-    notice: LongText | None = Field(default=None, description="Outage or status message")
+    name: Text = Field(description="Nama sumber seperti tertulis di situs penyedianya")
+    url: WebUrl = Field(description="Alamat sumber, diawali https:// atau http://")
+    # enums are matched by their text value: the only lax step, and it admits no coercion
+    access: Access = Field(
+        strict=False,
+        description="free: terbuka untuk semua; paid: dilanggan institusi; members: khusus anggota",
+    )
+    type: ResourceType = Field(strict=False, description="Jenis sumber")
+    subjects: list[Slug] = Field(min_length=1, description="Id subjek dari daftar 'subjects'")
+    description: LongText = Field(description="Keterangan sumber untuk pemustaka")
+    added: date = Field(description="Tanggal masuk katalog, YYYY-MM-DD")
+    provider: Text | None = Field(default=None, description="Penerbit atau penyedia")
+    languages: list[LanguageCode] = Field(
+        default_factory=list, description="Kode bahasa isi, mis. [id, en]"
+    )
+    alt_names: list[Text] = Field(
+        default_factory=list, description="Nama lain atau singkatan (ikut tampil di daftar A–Z)"
+    )
+    keywords: list[Text] = Field(default_factory=list, description="Kata kunci untuk pencarian")
+    featured: bool = Field(default=False, description="Pilihan pustakawan (best bet)")
+    trial: bool = Field(default=False, description="Langganan uji coba (trial)")
+    available_until: date | None = Field(
+        default=None, description="Sesudah tanggal ini (YYYY-MM-DD) sumber tidak tampil di situs"
+    )
+    how_to_access: LongText | None = Field(
+        default=None, description="Cara mengakses, mis. jaringan kampus atau login proxy"
+    )
+    notice: LongText | None = Field(
+        default=None, description="Pemberitahuan status, mis. gangguan akses"
+    )
 
     def is_available(self, today: date) -> bool:
         """A resource is on the site until the end of its `available_until` day."""
@@ -100,5 +119,5 @@ class Resource(StrictModel):
 class Catalog(StrictModel):
     """The whole file: subjects first, then resources."""
 
-    subjects: list[Subject] = Field(min_length=1)
-    resources: list[Resource]
+    subjects: list[Subject] = Field(min_length=1, description="Subjek (program studi)")
+    resources: list[Resource] = Field(description="Sumber elektronik")
