@@ -70,10 +70,12 @@ _STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
 # libyaml's wording of the common mistakes, in the librarians' language.
 _SYNTAX_HINTS = {
     "mapping values are not allowed in this context": (
-        "tanda ':' tidak boleh di sini; teks yang berisi ': ' harus diberi tanda kutip"
+        "tanda ':' tidak boleh di sini; periksa indentasi baris ini (spasinya harus sama"
+        " dengan kolom lain di entri itu), atau beri tanda kutip pada teks yang berisi ': '"
     ),
     "mapping values are not allowed here": (
-        "tanda ':' tidak boleh di sini; teks yang berisi ': ' harus diberi tanda kutip"
+        "tanda ':' tidak boleh di sini; periksa indentasi baris ini (spasinya harus sama"
+        " dengan kolom lain di entri itu), atau beri tanda kutip pada teks yang berisi ': '"
     ),
     "did not find expected key": "struktur tidak sesuai; periksa indentasi (spasi di awal baris)",
     "did not find expected '-' indicator": (

@@ -167,8 +167,9 @@ def test_file_over_the_size_cap_is_refused(errors_of):
 def test_syntax_error_names_its_line(errors_of):
     text = edited("    name: Garuda\n", "    name: Garuda: Garba Rujukan Digital\n")
     assert errors_of(text) == [
-        "resources.yml:6: garuda: sintaks YAML salah: tanda ':' tidak boleh di sini; teks yang"
-        " berisi ': ' harus diberi tanda kutip"
+        "resources.yml:6: garuda: sintaks YAML salah: tanda ':' tidak boleh di sini; periksa"
+        " indentasi baris ini (spasinya harus sama dengan kolom lain di entri itu), atau beri"
+        " tanda kutip pada teks yang berisi ': '"
     ]
 
 
