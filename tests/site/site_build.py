@@ -24,7 +24,7 @@ GOOD_CATALOG = FIXTURES / "catalog.yml"
 BAD_CATALOG = FIXTURES / "bad.yml"
 FUNCTION_URL = "https://fungsi.example.ac.id"
 PROXY_PREFIX = "https://proxy.example.ac.id/login?url="
-OWN_ASSETS = ("javascripts/az-filter.js", "stylesheets/portal.css")
+OWN_ASSETS = ("javascripts/az-filter.js", "stylesheets/portal.css", "stylesheets/services.css")
 
 
 @dataclass(frozen=True)
