@@ -1,0 +1,76 @@
+"""`flask --app signup_fn members ...`: import SLiMS' member export, look a member up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from . import db
+from .member_directory import DirectoryUnavailable, member_directory
+from .services import services
+from .slims_csv import MAX_EXPORT_BYTES, CsvProblem, MemberCsvError, parse_export
+
+members_cli = AppGroup("members", help="Daftar anggota perpustakaan (dari SLiMS).")
+
+
+def read_export(path: Path) -> bytes:
+    """The file's bytes, refusing (without reading it all) one larger than the cap."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_EXPORT_BYTES + 1)
+    return data
+
+
+@members_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(csv_file: Path) -> None:
+    """Replace the member list with SLiMS' CSV export CSV_FILE (all or nothing)."""
+    try:
+        export = parse_export(read_export(csv_file), path=str(csv_file))
+    except MemberCsvError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(
+            f"Impor dibatalkan: {len(exc.problems)} kesalahan; daftar anggota tidak diubah.",
+            err=True,
+        )
+        raise SystemExit(1) from None
+    except OSError as exc:
+        click.echo(str(CsvProblem(str(csv_file), 1, f"berkas tidak dapat dibaca: {exc}")), err=True)
+        raise SystemExit(1) from None
+    rows = [member.__dict__ for member in export.members]
+    with db.transaction(services().engine) as connection:
+        stored, previous = db.replace_library_members(connection, rows, actor="cli")
+    if export.encoding != "utf-8":
+        click.echo(f"Catatan: berkas bukan UTF-8; dibaca sebagai {export.encoding}.")
+    header = "dengan" if export.had_header else "tanpa"
+    click.echo(f"{stored} anggota diimpor ({header} baris judul); sebelumnya {previous}.")
+
+
+@members_cli.command("show")
+@click.argument("member_id")
+def show_command(member_id: str) -> None:
+    """Show what the member database holds for MEMBER_ID."""
+    directory = member_directory()
+    try:
+        record = directory.lookup(member_id)
+    except DirectoryUnavailable as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    if record is None:
+        click.echo(f"Nomor anggota {member_id} tidak ditemukan (sumber: {directory.source}).")
+        raise SystemExit(1)
+    expire = record.expire_date.isoformat() if record.expire_date else "-"
+    pending = {True: "ya", False: "tidak", None: "tidak diketahui"}[record.is_pending]
+    for label, value in (
+        ("Nomor anggota", record.member_id),
+        ("Nama", record.name),
+        ("E-mail", record.email or "-"),
+        ("Jenis anggota", record.member_type or "-"),
+        ("Institusi/prodi", record.inst_name or "-"),
+        ("Berlaku sampai", expire),
+        ("Tertunda", pending),
+        ("Sumber", record.source),
+    ):
+        click.echo(f"{label}: {value}")
