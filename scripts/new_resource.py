@@ -1,0 +1,276 @@
+"""Add a resource to the catalog by answering questions: `python scripts/new_resource.py`.
+
+Asks (in Indonesian) for each field, checks every answer at once, then checks the whole new
+file with the real loader BEFORE writing. The entry is appended as text at the end of the
+file (the `resources:` list is the file's last section), so comments and order stay as they
+are. Prints the lines of the new entry. Answers may come from a terminal, from stdin (one
+answer a line; an empty line keeps the suggestion or skips an optional field), or from
+`--from-json FILE` (an object with the fields). Exit 0 written, 1 refused, 2 bad catalog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from catalog.errors import CatalogError
+from catalog.loader import LoadedCatalog, load_catalog
+from catalog.models import SLUG_PATTERN, Access, ResourceType, check_web_url
+from catalog.yaml_source import resolve_plain
+
+FIELD_ORDER = [
+    "id", "name", "url", "access", "type", "subjects", "description", "added",
+    "provider", "languages", "alt_names", "keywords", "how_to_access",
+]  # fmt: skip
+LIST_FIELDS = {"subjects", "languages", "alt_names", "keywords"}
+
+
+class Refused(ValueError):
+    """An answer that cannot be used; the message says why (Indonesian)."""
+
+
+def suggest_id(name: str) -> str:
+    """`Garuda (Garba Rujukan Digital)` → `garuda-garba-rujukan-digital` (at most 64)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:64].rstrip("-")
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def questions(loaded: LoadedCatalog) -> list[tuple[str, str, Callable[[str], Any], bool]]:
+    """(field, question, parser, required) in the order they are asked."""
+    subjects = [subject.id for subject in loaded.catalog.subjects]
+    taken = set(loaded.resources_by_id)
+
+    def parse_id(text: str) -> str:
+        if not re.match(SLUG_PATTERN, text) or len(text) > 64:
+            raise Refused("hanya huruf kecil a-z, angka 0-9 dan '-' (maks. 64)")
+        if text in taken:
+            raise Refused(f"id '{text}' sudah dipakai sumber lain")
+        return text
+
+    def parse_url(text: str) -> str:
+        try:
+            return check_web_url(text)
+        except ValueError as exc:
+            raise Refused(str(exc)) from None
+
+    def choice(options: list[str]) -> Callable[[str], str]:
+        def parse(text: str) -> str:
+            if text not in options:
+                raise Refused(f"pilih salah satu: {', '.join(options)}")
+            return text
+
+        return parse
+
+    def parse_subjects(text: str) -> list[str]:
+        chosen = _split(text)
+        unknown = [item for item in chosen if item not in subjects]
+        if not chosen or unknown:
+            raise Refused(f"subjek tidak dikenal: {', '.join(unknown) or '(kosong)'}")
+        return chosen
+
+    def parse_languages(text: str) -> list[str]:
+        codes = _split(text)
+        if any(not re.fullmatch(r"[a-z]{2,3}", code) for code in codes):
+            raise Refused("kode bahasa 2–3 huruf kecil, mis. id, en")
+        return codes
+
+    def text_of(limit: int) -> Callable[[str], str]:
+        def parse(text: str) -> str:
+            if len(text) > limit:
+                raise Refused(f"paling banyak {limit} karakter")
+            return text
+
+        return parse
+
+    return [
+        ("name", "Nama sumber", text_of(300), True),
+        ("id", "Id (slug)", parse_id, True),
+        ("url", "URL (https://...)", parse_url, True),
+        ("access", "Akses (free/paid/members)", choice([a.value for a in Access]), True),
+        ("type", f"Jenis ({'/'.join(t.value for t in ResourceType)})",
+         choice([t.value for t in ResourceType]), True),
+        ("subjects", f"Subjek, pisahkan dengan koma ({', '.join(subjects)})", parse_subjects, True),
+        ("description", "Keterangan untuk pemustaka (1–2 kalimat)", text_of(2000), True),
+        ("provider", "Penerbit/penyedia (boleh kosong)", text_of(300), False),
+        ("languages", "Bahasa isi, mis. id, en (boleh kosong)", parse_languages, False),
+        ("alt_names", "Nama lain, pisahkan dengan koma (boleh kosong)", _split, False),
+        ("keywords", "Kata kunci, pisahkan dengan koma (boleh kosong)", _split, False),
+        ("how_to_access", "Cara mengakses (boleh kosong)", text_of(2000), False),
+    ]  # fmt: skip
+
+
+def ask(loaded: LoadedCatalog, read: Callable[[str], str]) -> dict[str, Any]:
+    """Ask every question until each answer is usable; `read(prompt)` gives one answer."""
+    entry: dict[str, Any] = {}
+    for name, question, parse, required in questions(loaded):
+        suggestion = suggest_id(entry["name"]) if name == "id" else ""
+        prompt = f"{question}{f' [{suggestion}]' if suggestion else ''}: "
+        while True:
+            answer = read(prompt).strip() or suggestion
+            if not answer:
+                if required:
+                    print("  wajib diisi.", file=sys.stderr)
+                    continue
+                break
+            try:
+                entry[name] = parse(answer)
+                break
+            except Refused as exc:
+                print(f"  {exc}", file=sys.stderr)
+    entry["added"] = date.today()
+    return entry
+
+
+def from_json(loaded: LoadedCatalog, data: dict[str, Any]) -> dict[str, Any]:
+    """Check the fields of `data` like the answers; raise Refused naming every bad one."""
+    entry: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, _, parse, required in questions(loaded):
+        value = data.get(name)
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        if value in (None, ""):
+            if required:
+                problems.append(f"{name}: wajib diisi")
+            continue
+        try:
+            entry[name] = parse(str(value).strip())
+        except Refused as exc:
+            problems.append(f"{name}: {exc}")
+    unknown = sorted(set(data) - set(FIELD_ORDER))
+    if unknown:
+        problems.append(f"kolom tidak dikenal: {', '.join(unknown)}")
+    if problems:
+        raise Refused("; ".join(problems))
+    entry["added"] = date.fromisoformat(data["added"]) if data.get("added") else date.today()
+    return entry
+
+
+def scalar(value: Any, *, in_list: bool = False) -> str:
+    """A YAML scalar in the house style: plain where it reads back the same, else quoted."""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    plain_ok = (
+        text == text.strip()
+        and resolve_plain(text) == text
+        and not (in_list and any(ch in text for ch in ",[]{}"))
+        and _reads_back(text)
+    )
+    return text if plain_ok else json.dumps(text, ensure_ascii=False)
+
+
+def _reads_back(text: str) -> bool:
+    try:
+        return yaml.safe_load(f"k: {text}") == {"k": text}
+    except yaml.YAMLError:
+        return False
+
+
+def entry_text(entry: dict[str, Any]) -> str:
+    """The entry as the catalog writes it: `  - id: ...`, two-space indents, flow lists."""
+    lines = []
+    for name in FIELD_ORDER:
+        if name not in entry:
+            continue
+        value = entry[name]
+        if name in LIST_FIELDS:
+            if not value:
+                continue
+            rendered = "[" + ", ".join(scalar(item, in_list=True) for item in value) + "]"
+        else:
+            rendered = scalar(value)
+        prefix = "  - " if not lines else "    "
+        lines.append(f"{prefix}{name}: {rendered}")
+    return "\n".join(lines) + "\n"
+
+
+def append_entry(path: Path, entry: dict[str, Any]) -> tuple[int, int]:
+    """Append `entry` to the catalog at `path` after checking the whole new file.
+
+    Raises CatalogError (nothing written) when the new file would not load.
+    """
+    original = path.read_text(encoding="utf-8")
+    block = entry_text(entry)
+    before = original.rstrip("\n") + "\n\n"  # one blank line between entries
+    new_text = before + block
+    first = before.count("\n") + 1
+    last = first + block.count("\n") - 1
+    handle, temporary = tempfile.mkstemp(prefix=".new-", suffix=".yml", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        stream.write(new_text)
+    try:
+        load_catalog(temporary)  # the real loader decides; raises CatalogError
+    except CatalogError:
+        os.unlink(temporary)
+        raise
+    os.replace(temporary, path)
+    return first, last
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Tambah sumber baru ke katalog.")
+    parser.add_argument("path", nargs="?", default="resources.yml", help="berkas katalog")
+    parser.add_argument("--from-json", type=Path, metavar="FILE", help="isi kolom dari JSON")
+    args = parser.parse_args(argv)
+    path = Path(args.path)
+    try:
+        loaded = load_catalog(path)
+    except CatalogError as exc:
+        print(exc, file=sys.stderr)
+        print("Perbaiki dulu katalognya (python scripts/validate.py).", file=sys.stderr)
+        return 2
+    try:
+        if args.from_json:
+            entry = from_json(loaded, json.loads(args.from_json.read_text(encoding="utf-8")))
+        else:
+            entry = ask(loaded, _reader())
+    except Refused as exc:
+        print(f"Tidak ditambahkan: {exc}", file=sys.stderr)
+        return 1
+    except EOFError:
+        print("\nTidak ditambahkan: jawaban berhenti sebelum selesai.", file=sys.stderr)
+        return 1
+    try:
+        first, last = append_entry(path, entry)
+    except CatalogError as exc:
+        print(exc, file=sys.stderr)
+        print("Tidak ditambahkan: berkas baru tidak lolos pemeriksaan.", file=sys.stderr)
+        return 1
+    print(f"Ditambahkan: {entry['id']} di {path}:{first}-{last}.")
+    return 0
+
+
+def _reader() -> Callable[[str], str]:
+    if sys.stdin.isatty():
+        return input
+
+    def read(prompt: str) -> str:
+        sys.stdout.write(prompt)
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        sys.stdout.write("\n")
+        return line.rstrip("\n")
+
+    return read
+
+
+if __name__ == "__main__":
+    sys.exit(main())
