@@ -1,0 +1,136 @@
+"""Browser fixtures: the running portal, Debian's chromium, pages kept on loopback.
+
+The rules: the browser tests run when Playwright and chromium are installed (`make test`
+installs both: the dev extra and `scripts/ensure_browser.sh`); otherwise they skip with the
+reason, except under CI (`CI=true`), where a missing browser is a failure. The portal (site
+and function) is started once per session. Every page lives in a context whose requests
+beyond loopback are aborted, and each test then asserts that its pages asked for none.
+Screenshots go to test-artifacts/browser/NN-step.png.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TESTS / "signup"))  # serving.py and fresh_databases.py live there
+
+from portal_stack import Portal, running_portal  # noqa: E402
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+ARTIFACTS = TESTS.parent / "test-artifacts" / "browser"
+
+
+def running_under_ci() -> bool:
+    """As tests/conftest.py decides it: CI=true turns a missing prerequisite into a failure."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def missing_browser_reason() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed (pip install -e '.[dev]')"
+    from browser_launch import CHROMIUM_ENV, chromium_path
+
+    if chromium_path() is None:
+        return (
+            f"chromium is not installed (apt-get install chromium, or set {CHROMIUM_ENV}); "
+            "`make test` installs it when run as root"
+        )
+    return None
+
+
+def require_browser() -> None:
+    """Skip (or, under CI, fail) when Playwright or chromium is missing."""
+    reason = missing_browser_reason()
+    if reason is None:
+        return
+    if running_under_ci():
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    """The real site (repository's mkdocs.yml and resources.yml) and function, on loopback."""
+    require_browser()
+    with running_portal(tmp_path_factory.mktemp("portal")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless, shared by the session."""
+    require_browser()
+    from browser_launch import chromium_path, launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    assert executable is not None
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright, executable)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+PageFactory = Callable[..., "Page"]
+
+
+@pytest.fixture
+def new_page(browser: Browser, portal: Portal) -> Iterator[PageFactory]:
+    """`new_page(javascript=True)`: a page in a fresh context that cannot leave loopback.
+
+    After the test, no request of any of its pages may have been aimed beyond loopback.
+    """
+    from browser_launch import LoopbackGuard
+
+    guard = LoopbackGuard()
+    contexts = []
+
+    def make(*, javascript: bool = True) -> Page:
+        context = browser.new_context(
+            base_url=portal.site_url,
+            java_script_enabled=javascript,
+            locale="id-ID",
+            viewport={"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(15_000)
+        guard.attach(context)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not guard.blocked, f"the site asked for non-loopback URLs: {guard.blocked}"
+
+
+@pytest.fixture
+def page(new_page: PageFactory) -> Page:
+    """A page with JavaScript on."""
+    return new_page()
+
+
+@pytest.fixture(scope="session")
+def screenshot() -> Callable[[Page, str], Path]:
+    """`screenshot(page, "01-home")` saves test-artifacts/browser/01-home.png (full page)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def save(page: Page, step: str) -> Path:
+        path = ARTIFACTS / f"{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
