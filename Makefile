@@ -7,7 +7,7 @@ SITE_ADDR     ?= 127.0.0.1:8000
 FUNCTION_ADDR ?= 127.0.0.1:5000
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lint format validate build bench clean
+.PHONY: help serve browser-deps test lint format validate build bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,7 +25,10 @@ serve: $(STAMP) ## run the portal on loopback: site on :8000, function on :5000 
 	$(BIN)/mkdocs serve --dev-addr $(SITE_ADDR) & \
 	wait
 
-test: $(STAMP) ## run the linters and every test
+browser-deps: ## install Debian's chromium for the browser tests (apt, as root, when missing)
+	bash scripts/ensure_browser.sh
+
+test: $(STAMP) browser-deps ## run the linters and every test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/validate.py resources.yml

@@ -12,14 +12,29 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, db, errors, headers, meta, signup
+from . import (
+    admin_auth,
+    auth_session,
+    cli,
+    db,
+    errors,
+    headers,
+    librarians,
+    mail,
+    meta,
+    patron_auth,
+    signup,
+)
 from .config import ConfigError, check_production, load_config
 from .ratelimit import make_limiter
 from .services import Services, install
 
 __all__ = ["ConfigError", "create_app"]
+
+csrf = CSRFProtect()
 
 SQLITE_FILE = "signup.sqlite3"
 
@@ -52,4 +67,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(signup.bp)
     app.register_blueprint(meta.bp)
+    # authentication (issue 4): every POST outside the public /api/signup needs a CSRF token
+    csrf.init_app(app)
+    csrf.exempt(signup.bp)
+    auth_session.init_app(app)
+    mail.init_app(app)
+    patron_auth.init_app(app)
+    admin_auth.init_app(app)
+    app.cli.add_command(librarians.librarian_cli)
     return app

@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from . import db
+from .members_cli import members_cli
 from .services import services
 
 
@@ -23,3 +24,4 @@ def init_db_command() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
+    app.cli.add_command(members_cli)

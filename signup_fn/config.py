@@ -41,7 +41,29 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 8 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # SLiMS (issue 4 member check, issue 5): its own MySQL/MariaDB database, read-only unless
+    # SLIMS_WRITE; e.g. mysql+pymysql://portal_ro:SECRET@127.0.0.1:3306/slims
+    "SLIMS_DATABASE_URL": None,
+    "SLIMS_WRITE": False,
+    "SLIMS_TIMEOUT": 3,  # seconds to connect, read and write before SLiMS counts as down
+    # authentication (issue 4): Flask's own signed cookie only carries the CSRF token
+    "SESSION_COOKIE_NAME": "portal_csrf",
+    "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as that cookie
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_MAX_HOURS": 12,
+    "ACTIVATION_TOKEN_HOURS": 72,
+    "RESET_TOKEN_MINUTES": 60,
+    "LIBRARIAN_SETUP_HOURS": 72,
+    "LOGIN_ACCOUNT_LIMIT": 10,  # failures per account (username) ...
+    "LOGIN_ACCOUNT_WINDOW": 900,  # ... within this many seconds, then locked
+    "LOGIN_ADDRESS_LIMIT": 50,
+    "LOGIN_ADDRESS_WINDOW": 900,
+    "SMTP_URL": None,  # smtp://, smtp+starttls:// or smtps://[user:password@]host[:port]
+    "MAIL_FROM": None,  # needed with SMTP_URL, e.g. "Perpustakaan <perpustakaan@kampus.ac.id>"
 }
+# ASVS 4.0.3 2.2.1: at most 100 failed logins per account per hour.
+MAX_ACCOUNT_FAILURES_PER_HOUR = 100
+MAX_TOKEN_HOURS = 72
 
 
 class ConfigError(RuntimeError):
@@ -72,6 +94,17 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "RATE_LIMIT_MEMBER_WINDOW": int,
     "MIN_FILL_MS": int,
     "MAX_CONTENT_LENGTH": int,
+    "SLIMS_WRITE": parse_bool,
+    "SLIMS_TIMEOUT": int,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_MAX_HOURS": int,
+    "ACTIVATION_TOKEN_HOURS": int,
+    "RESET_TOKEN_MINUTES": int,
+    "LIBRARIAN_SETUP_HOURS": int,
+    "LOGIN_ACCOUNT_LIMIT": int,
+    "LOGIN_ACCOUNT_WINDOW": int,
+    "LOGIN_ADDRESS_LIMIT": int,
+    "LOGIN_ADDRESS_WINDOW": int,
     "SITE_URL": parse_list,
     "TRUSTED_HOSTS": parse_list,
 }
@@ -116,7 +149,30 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         config["FORM_URL"] = config["SITE_URL"][0] + "/daftar/"
     if config["ENV"] not in {"development", "production"}:
         raise ConfigError(f"ENV: must be development or production, not {config['ENV']!r}")
+    check_authentication(config)
     return config
+
+
+def check_authentication(config: Mapping[str, Any]) -> None:
+    """Token lifetimes within 72 hours; the per-account login limit within 100 an hour."""
+    token_hours = {
+        "ACTIVATION_TOKEN_HOURS": config["ACTIVATION_TOKEN_HOURS"],
+        "RESET_TOKEN_MINUTES": config["RESET_TOKEN_MINUTES"] / 60,
+        "LIBRARIAN_SETUP_HOURS": config["LIBRARIAN_SETUP_HOURS"],
+    }
+    for key, hours in token_hours.items():
+        if not 0 < hours <= MAX_TOKEN_HOURS:
+            raise ConfigError(f"{key}: a link must expire within {MAX_TOKEN_HOURS} hours")
+    limit, window = config["LOGIN_ACCOUNT_LIMIT"], config["LOGIN_ACCOUNT_WINDOW"]
+    if limit < 1 or window < 1 or limit * max(1, 3600 / window) > MAX_ACCOUNT_FAILURES_PER_HOUR:
+        raise ConfigError(
+            "LOGIN_ACCOUNT_LIMIT/LOGIN_ACCOUNT_WINDOW: at most "
+            f"{MAX_ACCOUNT_FAILURES_PER_HOUR} failed logins per account an hour"
+        )
+    if config["LOGIN_ADDRESS_LIMIT"] < 1 or config["LOGIN_ADDRESS_WINDOW"] < 1:
+        raise ConfigError("LOGIN_ADDRESS_LIMIT/LOGIN_ADDRESS_WINDOW: must be 1 or more")
+    if config["SESSION_IDLE_MINUTES"] < 1 or config["SESSION_MAX_HOURS"] < 1:
+        raise ConfigError("SESSION_IDLE_MINUTES/SESSION_MAX_HOURS: must be 1 or more")
 
 
 def check_production(config: Mapping[str, Any], *, debug: bool) -> None:

@@ -7,17 +7,24 @@ the lock instead of failing with "database is locked". The same statements run o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import os
+import threading
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
 
 from sqlalchemy import (
     DDL,
+    Boolean,
     CheckConstraint,
     Column,
     Connection,
+    Date,
     DateTime,
     Engine,
     Index,
@@ -25,17 +32,27 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     TypeDecorator,
+    bindparam,
     case,
     create_engine,
+    delete,
     event,
     func,
     insert,
+    or_,
     select,
     text,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+
+try:
+    import fcntl
+except ImportError:  # Windows: no writer queue; SQLite's busy timeout alone
+    fcntl = None  # type: ignore[assignment]
 
 SCHEMA_VERSION = 1
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -149,11 +166,58 @@ for ddl in APPEND_ONLY_SQLITE + APPEND_ONLY_POSTGRESQL:
 # --- the engine ------------------------------------------------------------------------------
 
 
+class WriterQueue:
+    """Our writers to one SQLite file take turns here, each woken as soon as the last is done.
+
+    SQLite's busy handler polls with growing sleeps (1, 2, 5, 10 ... 100 ms): under load a
+    writer sleeps on long after the lock was freed, which made the sign-up's p99 hundreds of
+    milliseconds. A lock on a file beside the database (`flock`: the kernel wakes a waiter
+    at once on release, and drops the lock of a process that dies, kill -9 included), plus
+    a lock between this process's threads, lines writers up before `BEGIN IMMEDIATE`, which
+    then rarely waits. It only orders our own writers; SQLite's lock and busy timeout still
+    guard the data against any other (the CLI, a backup, another program).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._threads = threading.RLock()
+        self._depth = 0
+        self._owner_pid: int | None = None
+        self._file: IO[bytes] | None = None
+
+    def _lock_file(self) -> IO[bytes]:
+        # One open file per process: a file opened before fork() would share its lock.
+        if self._file is None or self._owner_pid != os.getpid():
+            self._file = self.path.open("a+b")
+            self._owner_pid = os.getpid()
+        return self._file
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Hold the queue for one transaction (re-entrant in the same thread)."""
+        with self._threads:
+            self._depth += 1
+            try:
+                if self._depth == 1:
+                    fcntl.flock(self._lock_file(), fcntl.LOCK_EX)
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._file is not None:
+                    fcntl.flock(self._file, fcntl.LOCK_UN)
+
+
+WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
+
+
 def make_engine(url: str) -> Engine:
     """One pooled Engine; SQLite gets WAL, a busy timeout and `BEGIN IMMEDIATE`."""
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url)
+    database = make_url(url).database
+    if fcntl is not None and database and database != ":memory:" and "mode=memory" not in url:
+        WRITER_QUEUES[engine] = WriterQueue(Path(f"{database}-writers.lock"))
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -162,22 +226,34 @@ def make_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed
+        # transaction survives the process being killed (kill -9, a crashed worker), and the
+        # database stays consistent; only a power loss or OS crash may lose the last commits.
+        # FULL made each commit wait for an fsync while holding the write lock (signup_fn/
+        # README.md, "SQLite durability").
+        cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         # Writers take the lock up front; `read_only=True` connections begin deferred.
+        # Sent on the driver's connection: no statement result to build for a BEGIN.
         read_only = connection.get_execution_options().get("read_only", False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        driver_connection = connection.connection.driver_connection
+        driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
     return engine
 
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
-    """A write transaction: committed when the block ends, rolled back on an exception."""
-    with engine.begin() as connection:
+    """A write transaction: committed when the block ends, rolled back on an exception.
+
+    On a SQLite file, our writers first queue for their turn (`WriterQueue`).
+    """
+    queue = WRITER_QUEUES.get(engine)
+    with queue.turn() if queue is not None else nullcontext(), engine.begin() as connection:
         yield connection
 
 
@@ -224,7 +300,32 @@ class NewRequest:
 
 def dialect_insert(connection: Connection, table: Table) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT."""
-    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(table)
+    return insert_for(connection.dialect.name, table)
+
+
+def insert_for(dialect_name: str, table: Table) -> Any:
+    """The INSERT of the dialect named `dialect_name` (PostgreSQL, else SQLite's)."""
+    return (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+
+
+# The hot statements of a sign-up are built once per dialect and take their values as bound
+# parameters at execution: building a Core construct (and its cache key) on every request
+# cost more CPU than running it. An INSERT without `.values()` sets the columns it is given.
+
+
+@cache
+def insert_request_statement(dialect_name: str) -> Any:
+    """INSERT a request unless an open one exists for the member number; RETURNING its id."""
+    return (
+        insert_for(dialect_name, account_requests)
+        .on_conflict_do_nothing(index_elements=["member_id"], index_where=OPEN_REQUEST)
+        .returning(account_requests.c.id)
+    )
+
+
+OPEN_REQUEST_ID = select(account_requests.c.id).where(
+    account_requests.c.member_id == bindparam("member_id"), OPEN_REQUEST
+)
 
 
 def insert_request(connection: Connection, request: NewRequest) -> tuple[int, bool]:
@@ -233,27 +334,17 @@ def insert_request(connection: Connection, request: NewRequest) -> tuple[int, bo
     Returns (request id, created). Race-free: the partial unique index decides.
     """
     now = utcnow()
-    statement = (
-        dialect_insert(connection, account_requests)
-        .values(
-            **request.__dict__,
-            status="pending",
-            consent_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["member_id"], index_where=OPEN_REQUEST)
-        .returning(account_requests.c.id)
-    )
-    new_id = connection.scalar(statement)
+    values = {
+        **request.__dict__,
+        "status": "pending",
+        "consent_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    new_id = connection.scalar(insert_request_statement(connection.dialect.name), values)
     if new_id is not None:
         return new_id, True
-    existing = connection.scalar(
-        select(account_requests.c.id).where(
-            account_requests.c.member_id == request.member_id, OPEN_REQUEST
-        )
-    )
-    return existing, False
+    return connection.scalar(OPEN_REQUEST_ID, {"member_id": request.member_id}), False
 
 
 # --- audit -----------------------------------------------------------------------------------
@@ -270,15 +361,19 @@ def add_audit(
 ) -> None:
     """Append one audit row (never updated or deleted) in the caller's transaction."""
     connection.execute(
-        insert(audit_log).values(
-            created_at=utcnow(),
-            actor=actor,
-            action=action,
-            outcome=outcome,
-            reason=reason,
-            request_id=request_id,
-        )
+        INSERT_AUDIT,
+        {
+            "created_at": utcnow(),
+            "actor": actor,
+            "action": action,
+            "outcome": outcome,
+            "reason": reason,
+            "request_id": request_id,
+        },
     )
+
+
+INSERT_AUDIT = insert(audit_log)  # built once; the values come as parameters
 
 
 # --- rate limits -----------------------------------------------------------------------------
@@ -289,15 +384,485 @@ def count_hit(connection: Connection, key: str, window_start: int) -> int:
 
     One atomic upsert: the first hit of a new window restarts the count at 1.
     """
-    statement = dialect_insert(connection, rate_limits).values(
-        key=key, window_start=window_start, hits=1
-    )
+    values = {"key": key, "window_start": window_start, "hits": 1}
+    return connection.scalar(count_hit_statement(connection.dialect.name), values)
+
+
+@cache
+def count_hit_statement(dialect_name: str) -> Any:
+    """The upsert of `count_hit`, built once per dialect."""
+    statement = insert_for(dialect_name, rate_limits)
     same_window = rate_limits.c.window_start == statement.excluded.window_start
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["key"],
         set_={
             "hits": case((same_window, rate_limits.c.hits + 1), else_=1),
             "window_start": statement.excluded.window_start,
         },
     ).returning(rate_limits.c.hits)
-    return connection.scalar(statement)
+
+
+# --- library members: the imported SLiMS member list (issue 4, member check, H4b) ------------
+
+# A snapshot of SLiMS' member list (SOP step 2), replaced whole by each import of SLiMS' CSV
+# export. `member_id` keeps SLiMS' spelling; `member_key` (its lower case) is the key, so look-ups
+# and uniqueness ignore case as SLiMS' utf8_unicode_ci collation does. Only what the member
+# check needs is kept (no address, phone, birth date or PIN).
+library_members = Table(
+    "library_members",
+    metadata,
+    Column("member_key", String(20), primary_key=True),
+    Column("member_id", String(20), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("email", String(100)),
+    Column("member_type", String(50)),
+    Column("inst_name", String(100)),
+    Column("expire_date", Date),
+    Column("is_pending", Boolean),  # NULL = unknown: SLiMS' CSV export does not carry it
+    Column("imported_at", UTCDateTime, nullable=False),
+)
+LIBRARY_MEMBER_FIELDS = ("member_id", "name", "email", "member_type", "inst_name", "expire_date")
+
+
+def member_key(member_id: str) -> str:
+    """The case-insensitive key of a member number."""
+    return member_id.strip().lower()
+
+
+def replace_library_members(
+    connection: Connection, members: Sequence[Mapping[str, Any]], *, actor: str
+) -> tuple[int, int]:
+    """Replace the whole snapshot with `members` in the caller's transaction; audit the count.
+
+    Each member maps LIBRARY_MEMBER_FIELDS (and optionally `is_pending`). Returns (stored,
+    previously stored). Readers see the old snapshot until the transaction commits.
+    """
+    now = utcnow()
+    previous = connection.scalar(select(func.count()).select_from(library_members)) or 0
+    connection.execute(delete(library_members))
+    rows = [
+        {
+            **{field: member[field] for field in LIBRARY_MEMBER_FIELDS},
+            "is_pending": member.get("is_pending"),
+            "member_key": member_key(member["member_id"]),
+            "imported_at": now,
+        }
+        for member in members
+    ]
+    if rows:
+        connection.execute(insert(library_members), rows)  # one executemany
+    add_audit(
+        connection,
+        action="members_imported",
+        outcome="ok",
+        actor=actor,
+        reason=f"{len(rows)} anggota (sebelumnya {previous})",
+    )
+    return len(rows), previous
+
+
+def find_library_member(connection: Connection, member_id: str) -> Mapping[str, Any] | None:
+    """The imported member with this number (any case), or None."""
+    row = connection.execute(
+        select(library_members).where(library_members.c.member_key == member_key(member_id))
+    ).first()
+    return row._mapping if row is not None else None
+
+
+def library_members_snapshot(connection: Connection) -> tuple[int, datetime | None]:
+    """(number of imported members, when they were imported); (0, None) before any import."""
+    count, imported_at = connection.execute(
+        select(func.count(), func.max(library_members.c.imported_at))
+    ).one()
+    if isinstance(imported_at, str):  # SQLite returns max() of a column untyped
+        imported_at = datetime.fromisoformat(imported_at).replace(tzinfo=UTC)
+    return count, imported_at
+
+
+# --- authentication: accounts, librarians, tokens, sessions, login failures (issue 4, H4a) ---
+
+ACCOUNT_STATUSES = ("pending_activation", "active", "disabled")
+
+# A patron's account; username = the member number. No password until the patron activates it.
+# `request_id` is a plain number (not a foreign key), like the audit log's.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", String(20), nullable=False, unique=True),
+    Column("request_id", Integer),
+    Column("email", String(254), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("password_hash", String(255)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("activated_at", UTCDateTime),
+    Column("password_changed_at", UTCDateTime),
+    CheckConstraint(
+        "status IN ('pending_activation', 'active', 'disabled')", name="ck_account_status"
+    ),
+)
+
+# Librarians are not patrons: their own table, their own sessions (`kind = 'librarian'`).
+librarians = Table(
+    "librarians",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("email", String(254)),
+    Column("password_hash", String(255)),
+    Column("totp_secret", String(64)),
+    Column("totp_last_step", Integer),  # the last accepted TOTP time step: no code twice
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Single-use links. Only the SHA-256 of the token is stored; `subject_id` is an account or a
+# librarian id, depending on `purpose`.
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("purpose", String(32), nullable=False),
+    Column("subject_id", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+)
+Index("ix_tokens_subject", tokens.c.purpose, tokens.c.subject_id)
+
+# Server-side sessions; `id` is the SHA-256 of the random value kept in the cookie.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("user_id", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+    CheckConstraint("kind IN ('patron', 'librarian')", name="ck_session_kind"),
+)
+Index("ix_sessions_user", sessions.c.kind, sessions.c.user_id)
+
+# One row per failed login; `key` is a keyed hash of the username or the client address.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_login_failures_key", login_failures.c.key, login_failures.c.created_at)
+
+# E-mail waiting to be sent, written in the same transaction as the change that caused it.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("to_address", String(254), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("last_error", String(200)),
+)
+Index("ix_outbox_due", outbox.c.sent_at, outbox.c.next_attempt_at)
+
+
+def row_or_none(connection: Connection, statement: Any) -> dict[str, Any] | None:
+    row = connection.execute(statement).mappings().first()
+    return dict(row) if row is not None else None
+
+
+# accounts
+
+
+def insert_account(
+    connection: Connection, *, member_id: str, email: str, request_id: int | None
+) -> int:
+    """A new patron account waiting for activation (no password yet)."""
+    return connection.scalar(
+        insert(accounts)
+        .values(
+            member_id=member_id,
+            email=email,
+            request_id=request_id,
+            status="pending_activation",
+            created_at=utcnow(),
+        )
+        .returning(accounts.c.id)
+    )
+
+
+def get_account(connection: Connection, account_id: int) -> dict[str, Any] | None:
+    return row_or_none(connection, select(accounts).where(accounts.c.id == account_id))
+
+
+def find_account(connection: Connection, member_id: str) -> dict[str, Any] | None:
+    return row_or_none(connection, select(accounts).where(accounts.c.member_id == member_id))
+
+
+def find_accounts_by_email(connection: Connection, email: str) -> list[dict[str, Any]]:
+    statement = select(accounts).where(func.lower(accounts.c.email) == email.lower())
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def update_account(connection: Connection, account_id: int, **values: Any) -> None:
+    connection.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
+
+
+# librarians
+
+
+def insert_librarian(connection: Connection, *, username: str, email: str | None) -> int:
+    return connection.scalar(
+        insert(librarians)
+        .values(username=username, email=email, active=True, created_at=utcnow())
+        .returning(librarians.c.id)
+    )
+
+
+def get_librarian(connection: Connection, librarian_id: int) -> dict[str, Any] | None:
+    return row_or_none(connection, select(librarians).where(librarians.c.id == librarian_id))
+
+
+def find_librarian(connection: Connection, username: str) -> dict[str, Any] | None:
+    return row_or_none(connection, select(librarians).where(librarians.c.username == username))
+
+
+def update_librarian(connection: Connection, librarian_id: int, **values: Any) -> None:
+    connection.execute(update(librarians).where(librarians.c.id == librarian_id).values(**values))
+
+
+def advance_totp_step(connection: Connection, librarian_id: int, step: int) -> bool:
+    """Record `step` as used unless it (or a later one) already was: a code works once."""
+    result = connection.execute(
+        update(librarians)
+        .where(
+            librarians.c.id == librarian_id,
+            or_(librarians.c.totp_last_step.is_(None), librarians.c.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+    )
+    return result.rowcount == 1
+
+
+# tokens
+
+
+def insert_token(
+    connection: Connection,
+    *,
+    token_hash: str,
+    purpose: str,
+    subject_id: int,
+    expires_at: datetime,
+) -> None:
+    """Store a token hash; older unused tokens of the same purpose and subject expire now."""
+    now = utcnow()
+    connection.execute(
+        update(tokens)
+        .where(
+            tokens.c.purpose == purpose,
+            tokens.c.subject_id == subject_id,
+            tokens.c.used_at.is_(None),
+            tokens.c.expires_at > now,
+        )
+        .values(expires_at=now)
+    )
+    connection.execute(
+        insert(tokens).values(
+            token_hash=token_hash,
+            purpose=purpose,
+            subject_id=subject_id,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+
+
+def find_valid_token(connection: Connection, token_hash: str, purpose: str) -> int | None:
+    """The subject of an unused, unexpired token, or None (the token stays usable)."""
+    return connection.scalar(
+        select(tokens.c.subject_id).where(
+            tokens.c.token_hash == token_hash,
+            tokens.c.purpose == purpose,
+            tokens.c.used_at.is_(None),
+            tokens.c.expires_at > utcnow(),
+        )
+    )
+
+
+def use_token(connection: Connection, token_hash: str, purpose: str) -> int | None:
+    """Mark a valid token used and return its subject; None if it was used, expired or unknown.
+
+    One conditional UPDATE: of two concurrent uses, exactly one succeeds.
+    """
+    now = utcnow()
+    return connection.scalar(
+        update(tokens)
+        .where(
+            tokens.c.token_hash == token_hash,
+            tokens.c.purpose == purpose,
+            tokens.c.used_at.is_(None),
+            tokens.c.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(tokens.c.subject_id)
+    )
+
+
+# sessions
+
+
+def insert_session(
+    connection: Connection, *, session_id: str, kind: str, user_id: int, expires_at: datetime
+) -> None:
+    now = utcnow()
+    connection.execute(
+        insert(sessions).values(
+            id=session_id,
+            kind=kind,
+            user_id=user_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=expires_at,
+        )
+    )
+
+
+def find_live_session(
+    connection: Connection, session_id: str, idle_since: datetime
+) -> dict[str, Any] | None:
+    """A session not revoked, not past its absolute expiry, and seen after `idle_since`."""
+    return row_or_none(
+        connection,
+        select(sessions).where(
+            sessions.c.id == session_id,
+            sessions.c.revoked_at.is_(None),
+            sessions.c.expires_at > utcnow(),
+            sessions.c.last_seen_at > idle_since,
+        ),
+    )
+
+
+def touch_session(connection: Connection, session_id: str) -> None:
+    connection.execute(
+        update(sessions).where(sessions.c.id == session_id).values(last_seen_at=utcnow())
+    )
+
+
+def revoke_session(connection: Connection, session_id: str) -> None:
+    connection.execute(
+        update(sessions)
+        .where(sessions.c.id == session_id, sessions.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def revoke_user_sessions(
+    connection: Connection, kind: str, user_id: int, *, keep: str | None = None
+) -> int:
+    """Revoke every live session of one user (but `keep`); returns how many."""
+    statement = update(sessions).where(
+        sessions.c.kind == kind, sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None)
+    )
+    if keep is not None:
+        statement = statement.where(sessions.c.id != keep)
+    return connection.execute(statement.values(revoked_at=utcnow())).rowcount
+
+
+# login failures
+
+
+def add_login_failure(connection: Connection, key: str) -> None:
+    connection.execute(insert(login_failures).values(key=key, created_at=utcnow()))
+
+
+def count_login_failures(connection: Connection, key: str, since: datetime) -> int:
+    return connection.scalar(
+        select(func.count())
+        .select_from(login_failures)
+        .where(login_failures.c.key == key, login_failures.c.created_at > since)
+    )
+
+
+def clear_login_failures(connection: Connection, key: str) -> None:
+    connection.execute(delete(login_failures).where(login_failures.c.key == key))
+
+
+def prune_login_failures(connection: Connection, before: datetime) -> None:
+    connection.execute(delete(login_failures).where(login_failures.c.created_at < before))
+
+
+# outbox
+
+
+def insert_mail(connection: Connection, *, to_address: str, subject: str, body: str) -> int:
+    now = utcnow()
+    return connection.scalar(
+        insert(outbox)
+        .values(
+            to_address=to_address,
+            subject=subject,
+            body=body,
+            created_at=now,
+            attempts=0,
+            next_attempt_at=now,
+        )
+        .returning(outbox.c.id)
+    )
+
+
+def due_mail_ids(connection: Connection, limit: int) -> list[int]:
+    statement = (
+        select(outbox.c.id)
+        .where(outbox.c.sent_at.is_(None), outbox.c.next_attempt_at <= utcnow())
+        .order_by(outbox.c.next_attempt_at, outbox.c.id)
+        .limit(limit)
+    )
+    return list(connection.scalars(statement))
+
+
+def claim_mail(
+    connection: Connection, mail_id: int, lease_until: datetime
+) -> dict[str, Any] | None:
+    """Take a due message for sending until `lease_until`; None if another sender has it."""
+    claimed = connection.execute(
+        update(outbox)
+        .where(
+            outbox.c.id == mail_id,
+            outbox.c.sent_at.is_(None),
+            outbox.c.next_attempt_at <= utcnow(),
+        )
+        .values(next_attempt_at=lease_until)
+    ).rowcount
+    if claimed != 1:
+        return None
+    return row_or_none(connection, select(outbox).where(outbox.c.id == mail_id))
+
+
+def mark_mail_sent(connection: Connection, mail_id: int) -> None:
+    connection.execute(
+        update(outbox)
+        .where(outbox.c.id == mail_id)
+        .values(sent_at=utcnow(), attempts=outbox.c.attempts + 1, last_error=None)
+    )
+
+
+def mark_mail_failed(
+    connection: Connection, mail_id: int, *, error: str, next_attempt_at: datetime
+) -> None:
+    connection.execute(
+        update(outbox)
+        .where(outbox.c.id == mail_id)
+        .values(
+            attempts=outbox.c.attempts + 1,
+            last_error=error[:200],
+            next_attempt_at=next_attempt_at,
+        )
+    )

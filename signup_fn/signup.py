@@ -78,37 +78,55 @@ def abuse_signal(signup: SignupRequest) -> str | None:
     return None
 
 
-def over_limit(connection: Connection, signup: SignupRequest | None) -> tuple[str, int] | None:
-    """Count this post against the address (and member) limits: (scope, seconds) when over."""
+@dataclass(frozen=True)
+class LimitCheck:
+    """One rate limit this post counts against: its scope, counter key and limit."""
+
+    scope: str
+    key: str
+    limit: Limit
+
+
+def limit_checks(signup: SignupRequest | None) -> list[LimitCheck]:
+    """The limits of this post, in order: the client address, then the member number.
+
+    Computed before the write transaction (keyed hashes cost CPU, the lock is shared); a
+    limit turned off (count 0) is left out.
+    """
     config = current_app.config
-    checks = [
-        (
-            "address",
-            request.remote_addr or "unknown",
-            Limit(config["RATE_LIMIT_ADDRESS_COUNT"], config["RATE_LIMIT_ADDRESS_WINDOW"]),
-        )
+    limits = [
+        ("address", request.remote_addr or "unknown", "RATE_LIMIT_ADDRESS"),
+        *([("member", signup.member_id, "RATE_LIMIT_MEMBER")] if signup is not None else []),
     ]
-    if signup is not None:
-        checks.append(
-            (
-                "member",
-                signup.member_id,
-                Limit(config["RATE_LIMIT_MEMBER_COUNT"], config["RATE_LIMIT_MEMBER_WINDOW"]),
-            )
-        )
+    checks = []
+    for scope, value, setting in limits:
+        limit = Limit(config[f"{setting}_COUNT"], config[f"{setting}_WINDOW"])
+        if limit.count > 0:
+            checks.append(LimitCheck(scope, limit_key(config["SECRET_KEY"], scope, value), limit))
+    return checks
+
+
+def over_limit(connection: Connection, checks: list[LimitCheck]) -> tuple[str, int] | None:
+    """Count this post against its limits in order: (scope, seconds) for the first one over."""
     limiter = services().limiter
-    for scope, value, limit in checks:
-        wait = limiter.hit(connection, limit_key(config["SECRET_KEY"], scope, value), limit)
+    for check in checks:
+        wait = limiter.hit(connection, check.key, check.limit)
         if wait is not None:
-            return scope, wait
+            return check.scope, wait
     return None
 
 
 def record(
-    connection: Connection, signup: SignupRequest | None, errors: dict[str, str] | None
+    connection: Connection,
+    signup: SignupRequest | None,
+    errors: dict[str, str] | None,
+    checks: list[LimitCheck],
 ) -> Outcome:
-    """Decide one post and write its audit row (and request row) in `connection`'s transaction."""
-    limited = over_limit(connection, signup)
+    """Decide one post and write its audit row (and request row) in `connection`'s transaction.
+
+    Validation and the limits' keyed hashes were worked out before: the write lock is shared.
+    """
+    limited = over_limit(connection, checks)
     if limited is not None:
         scope, wait = limited
         db.add_audit(connection, action=ACTION, outcome="rate_limited", reason=scope)
@@ -122,21 +140,23 @@ def record(
     if signal is not None:
         db.add_audit(connection, action=ACTION, outcome="refused", reason=signal)
         return Outcome("received")
-    request_id, created = db.insert_request(
-        connection,
-        db.NewRequest(
-            member_id=signup.member_id,
-            name=signup.name,
-            email=signup.email,
-            phone=signup.phone,
-            programme=signup.programme,
-            role=signup.role,
-            consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
-        ),
-    )
+    request_id, created = db.insert_request(connection, new_request(signup))
     outcome = "received" if created else "duplicate"
     db.add_audit(connection, action=ACTION, outcome=outcome, request_id=request_id)
     return Outcome("received")
+
+
+def new_request(signup: SignupRequest) -> db.NewRequest:
+    """The row to store for a valid sign-up, with the privacy notice version consented to."""
+    return db.NewRequest(
+        member_id=signup.member_id,
+        name=signup.name,
+        email=signup.email,
+        phone=signup.phone,
+        programme=signup.programme,
+        role=signup.role,
+        consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+    )
 
 
 def respond(outcome: Outcome, *, form_post: bool) -> Response | tuple[Response, int]:
@@ -174,6 +194,7 @@ def signup() -> Response | tuple[Response, int]:
         signup_request, errors = parse_signup(read_payload()), None
     except InvalidSignup as invalid:
         signup_request, errors = None, invalid.errors
+    checks = limit_checks(signup_request)
     with db.transaction(services().engine) as connection:
-        outcome = record(connection, signup_request, errors)
+        outcome = record(connection, signup_request, errors, checks)
     return respond(outcome, form_post=form_post)

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from samples import TEST_SECRET
+from smtp_server import smtp_server  # noqa: F401 (a fixture for every test module)
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 

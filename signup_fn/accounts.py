@@ -1,0 +1,178 @@
+"""Patron accounts: created at approval, activated by the patron, passwords kept by argon2id.
+
+The username is the member number. The librarian never chooses or sees a password: approval
+makes an account `pending_activation` with a single-use activation token, and the patron sets
+the password through the link. Every change writes its audit row (actor `patron:<id>`) in the
+caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Connection
+
+from . import auth_session, db, login_guard, mail
+from .passwords import check_policy, hash_password, needs_rehash, verify_password
+from .tokens import Purpose, consume, issue, peek
+
+KIND = "patron"
+
+
+class AccountExists(Exception):
+    """The member number already has an active or disabled account."""
+
+
+class InvalidToken(Exception):
+    """The link is unknown, used, superseded or expired."""
+
+
+def actor(account_id: int) -> str:
+    return f"{KIND}:{account_id}"
+
+
+def activation_lifetime() -> timedelta:
+    return timedelta(hours=current_app.config["ACTIVATION_TOKEN_HOURS"])
+
+
+def create_account_for_request(
+    connection: Connection, request_id: int | None, *, member_id: str, email: str
+) -> tuple[int, str]:
+    """Make (or renew) the account `pending_activation` for an approved request, in the caller's
+    transaction; return (account id, raw activation token). A pending account of that member
+    number is reused (its older links stop working). Raises AccountExists when it is active or
+    disabled. Link: `mail.public_url(activation_path(token))`."""
+    existing = db.find_account(connection, member_id)
+    if existing is None:
+        account_id = db.insert_account(
+            connection, member_id=member_id, email=email, request_id=request_id
+        )
+    elif existing["status"] == "pending_activation":
+        account_id = existing["id"]
+        db.update_account(connection, account_id, email=email, request_id=request_id)
+    else:
+        raise AccountExists(member_id)
+    token = issue(connection, Purpose.ACTIVATION, account_id, activation_lifetime())
+    return account_id, token
+
+
+def activation_path(token: str) -> str:
+    return f"/activate/{token}"
+
+
+def reset_path(token: str) -> str:
+    return f"/reset/{token}"
+
+
+def account_for_token(connection: Connection, purpose: Purpose, token: str) -> dict[str, Any]:
+    """The account a valid token names (the token stays unused); raises InvalidToken."""
+    account_id = peek(connection, purpose, token)
+    account = db.get_account(connection, account_id) if account_id is not None else None
+    if account is None:
+        raise InvalidToken()
+    expected = "pending_activation" if purpose is Purpose.ACTIVATION else "active"
+    if account["status"] != expected:
+        raise InvalidToken()
+    return account
+
+
+def set_password_with_token(
+    connection: Connection, purpose: Purpose, token: str, password: str
+) -> int:
+    """Activation or reset: check the policy, use the token once, store the new hash, end every
+    session of the account, audit `activated` or `password_changed`. Returns the account id.
+    Raises PasswordRejected (token left unused) or InvalidToken."""
+    account = account_for_token(connection, purpose, token)
+    password = check_policy(password, username=account["member_id"])
+    if consume(connection, purpose, token) != account["id"]:
+        raise InvalidToken()
+    now = db.utcnow()
+    values: dict[str, Any] = {"password_hash": hash_password(password), "password_changed_at": now}
+    if purpose is Purpose.ACTIVATION:
+        values.update(status="active", activated_at=now)
+    db.update_account(connection, account["id"], **values)
+    auth_session.revoke_sessions(connection, KIND, account["id"])
+    action = "activated" if purpose is Purpose.ACTIVATION else "password_changed"
+    reason = None if purpose is Purpose.ACTIVATION else "reset"
+    db.add_audit(connection, action=action, outcome="ok", actor=actor(account["id"]), reason=reason)
+    return account["id"]
+
+
+def request_password_reset(connection: Connection, identifier: str) -> int:
+    """Queue a reset link to each active account whose member number or e-mail is
+    `identifier`; returns how many (the caller answers the same either way)."""
+    identifier = identifier.strip()
+    if "@" in identifier:
+        found = db.find_accounts_by_email(connection, identifier)
+    else:
+        account = db.find_account(connection, identifier.upper())
+        found = [account] if account else []
+    lifetime = timedelta(minutes=current_app.config["RESET_TOKEN_MINUTES"])
+    sent = 0
+    for account in found:
+        if account["status"] != "active":
+            continue
+        token = issue(connection, Purpose.PASSWORD_RESET, account["id"], lifetime)
+        mail.queue_mail(
+            connection,
+            account["email"],
+            "password_reset",
+            member_id=account["member_id"],
+            link=mail.public_url(reset_path(token)),
+            minutes=current_app.config["RESET_TOKEN_MINUTES"],
+        )
+        db.add_audit(
+            connection, action="password_reset_requested", outcome="ok", actor=actor(account["id"])
+        )
+        sent += 1
+    return sent
+
+
+def authenticate(connection: Connection, member_id: str, password: str) -> int | None:
+    """The account id when the member number and password log in, else None (one answer for
+    every failure; see login_guard.authenticate). Re-hashes a hash with old parameters."""
+    member_id = member_id.strip().upper()
+    account = db.find_account(connection, member_id) if 0 < len(member_id) <= 20 else None
+    candidate = None
+    if account is not None:
+        refusal = None if account["status"] == "active" else account["status"]
+        candidate = login_guard.Candidate(account["id"], account["password_hash"], refusal)
+    account_id = login_guard.authenticate(
+        connection, kind=KIND, username=member_id, user=candidate, password=password
+    )
+    if account_id is not None and account and needs_rehash(account["password_hash"]):
+        db.update_account(connection, account_id, password_hash=hash_password(password))
+    return account_id
+
+
+def change_password(connection: Connection, account_id: int, current: str, new: str) -> bool:
+    """Replace the password when `current` is right (False otherwise); other sessions end,
+    this one stays. Raises PasswordRejected for a new password the policy refuses."""
+    account = db.get_account(connection, account_id)
+    if account is None or not verify_password(account["password_hash"], current):
+        db.add_audit(
+            connection,
+            action="password_changed",
+            outcome="refused",
+            actor=actor(account_id),
+            reason="wrong_password",
+        )
+        return False
+    new = check_policy(new, username=account["member_id"])
+    db.update_account(
+        connection, account_id, password_hash=hash_password(new), password_changed_at=db.utcnow()
+    )
+    auth_session.revoke_sessions(connection, KIND, account_id, keep_current=True)
+    db.add_audit(connection, action="password_changed", outcome="ok", actor=actor(account_id))
+    return True
+
+
+def disable_account(connection: Connection, account_id: int, *, by: str) -> None:
+    """Disable the account and end its sessions at once; `by` is the audit actor."""
+    db.update_account(connection, account_id, status="disabled")
+    auth_session.revoke_sessions(connection, KIND, account_id)
+    db.add_audit(
+        connection, action="account_disabled", outcome="ok", actor=by, reason=actor(account_id)
+    )

@@ -1,0 +1,215 @@
+"""Patron pages: activation, login, logout, forgotten and changed passwords (SOP step 5).
+
+Every POST is CSRF-checked (Flask-WTF) and runs in one write transaction with its audit rows;
+GET never changes anything. Login answers the same for every failure. `login_required` guards
+patron pages (the account id is then `g.account_id`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
+
+from . import accounts, auth_session, db
+from .passwords import MIN_LENGTH, RECOMMENDED_LENGTH, PasswordRejected
+from .ratelimit import Limit, limit_key
+from .services import services
+from .tokens import Purpose
+
+bp = Blueprint("patron_auth", __name__)
+
+LOGIN_FAILED = "Nomor anggota atau kata sandi salah, atau akun belum aktif."
+MISMATCH = "Kedua kata sandi tidak sama."
+FORGOT_LIMIT = Limit(3, 3600)  # reset e-mails per member number or address per hour
+FORGOT_ADDRESS_LIMIT = Limit(30, 3600)
+HOME_ENDPOINT = "members.index"  # the patron's page (written by the /members helper)
+
+
+def home_url() -> str:
+    """Where a patron lands after logging in: /members, or the password page until it exists."""
+    if HOME_ENDPOINT in current_app.view_functions:
+        return url_for(HOME_ENDPOINT)
+    return url_for("patron_auth.password")
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Patron pages: log in first (and come back here); sets `g.account_id`."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        user = auth_session.current_user("patron")
+        if user is None:
+            return redirect(url_for("patron_auth.login", next=auth_session.request_path()))
+        g.account_id = user.user_id
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    context.setdefault("min_length", MIN_LENGTH)
+    context.setdefault("recommended_length", RECOMMENDED_LENGTH)
+    return render_template(template, **context), status
+
+
+def message(title: str, text: str, status: int = 200, **links: Any) -> tuple[str, int]:
+    return page("auth/message.html", status, title=title, text=text, **links)
+
+
+def invalid_link() -> tuple[str, int]:
+    return message(
+        "Tautan tidak berlaku",
+        "Tautan ini sudah dipakai, sudah diganti tautan yang lebih baru, atau kedaluwarsa.",
+        404,
+        show_forgot=True,
+    )
+
+
+def field(name: str) -> str:
+    value = request.form.get(name, "")
+    return value if len(value) <= 1000 else ""
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int]:
+    next_path = auth_session.local_path(request.values.get("next"))
+    if request.method == "GET":
+        return page("auth/login.html", next=next_path)
+    member_id = field("member_id")
+    with db.transaction(services().engine) as connection:
+        account_id = accounts.authenticate(connection, member_id, field("password"))
+        if account_id is not None:
+            auth_session.login_user(connection, "patron", account_id)
+    if account_id is None:
+        return page("auth/login.html", error=LOGIN_FAILED, member_id=member_id, next=next_path)
+    return redirect(next_path or home_url(), code=303)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    user = auth_session.current_user()
+    with db.transaction(services().engine) as connection:
+        if user is not None:
+            db.add_audit(
+                connection, action="logout", outcome="ok", actor=f"{user.kind}:{user.user_id}"
+            )
+        auth_session.logout_user(connection)
+    return redirect(url_for("patron_auth.login"), code=303)
+
+
+def password_form(purpose: Purpose, token: str) -> Response | tuple[str, int]:
+    """GET: the form while the link is valid. POST: set the password through the link."""
+    template = "auth/activate.html" if purpose is Purpose.ACTIVATION else "auth/reset.html"
+    engine = services().engine
+    try:
+        with engine.connect() as connection:
+            account = accounts.account_for_token(
+                connection.execution_options(read_only=True), purpose, token
+            )
+        if request.method == "GET":
+            return page(template, member_id=account["member_id"])
+        password = field("password")
+        if password != field("password_confirm"):
+            return page(template, 422, member_id=account["member_id"], error=MISMATCH)
+        with db.transaction(engine) as connection:
+            account_id = accounts.set_password_with_token(connection, purpose, token, password)
+            if purpose is Purpose.ACTIVATION:
+                auth_session.login_user(connection, "patron", account_id)
+    except accounts.InvalidToken:
+        return invalid_link()
+    except PasswordRejected as rejected:
+        return page(template, 422, member_id=account["member_id"], error=str(rejected))
+    if purpose is Purpose.ACTIVATION:
+        return redirect(home_url(), code=303)
+    return message(
+        "Kata sandi sudah diganti",
+        "Silakan masuk dengan kata sandi baru Anda.",
+        show_login=True,
+    )
+
+
+@bp.route("/activate/<token>", methods=["GET", "POST"])
+def activate(token: str) -> Response | tuple[str, int]:
+    return password_form(Purpose.ACTIVATION, token)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str) -> Response | tuple[str, int]:
+    return password_form(Purpose.PASSWORD_RESET, token)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot() -> tuple[str, int]:
+    """The same answer whether or not an account matched (nothing to enumerate)."""
+    if request.method == "GET":
+        return page("auth/forgot.html")
+    identifier = field("identifier").strip()
+    if not identifier:
+        return page("auth/forgot.html", 422, error="Isi nomor anggota atau alamat e-mail.")
+    secret = current_app.config["SECRET_KEY"]
+    limiter = services().limiter
+    with db.transaction(services().engine) as connection:
+        over = limiter.hit(
+            connection,
+            limit_key(secret, "forgot:address", request.remote_addr or "unknown"),
+            FORGOT_ADDRESS_LIMIT,
+        ) or limiter.hit(
+            connection, limit_key(secret, "forgot", identifier.casefold()), FORGOT_LIMIT
+        )
+        if over is None:
+            accounts.request_password_reset(connection, identifier)
+    return message(
+        "Periksa e-mail Anda",
+        "Jika nomor anggota atau e-mail itu milik akun yang aktif, kami sudah mengirim tautan "
+        "untuk membuat kata sandi baru. Tautan itu hanya bisa dipakai sekali.",
+        show_login=True,
+    )
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> tuple[str, int]:
+    """Change the password (the current one is asked); other sessions end."""
+    if request.method == "GET":
+        return page("auth/password.html")
+    new = field("new_password")
+    if new != field("new_password_confirm"):
+        return page("auth/password.html", 422, error=MISMATCH)
+    try:
+        with db.transaction(services().engine) as connection:
+            changed = accounts.change_password(
+                connection, g.account_id, field("current_password"), new
+            )
+    except PasswordRejected as rejected:
+        return page("auth/password.html", 422, error=str(rejected))
+    if not changed:
+        return page("auth/password.html", 422, error="Kata sandi saat ini salah.")
+    return page("auth/password.html", done=True)
+
+
+def csrf_failed(error: CSRFError) -> tuple[str, int]:
+    return message(
+        "Formulir kedaluwarsa",
+        "Formulir ini sudah tidak berlaku (atau cookie diblokir). Muat ulang halaman lalu "
+        "coba lagi.",
+        400,
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.register_error_handler(CSRFError, csrf_failed)

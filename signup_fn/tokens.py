@@ -1,0 +1,59 @@
+"""Single-use tokens for links sent to people (activation, password reset, librarian setup).
+
+A token is `secrets.token_urlsafe(32)` (256 random bits). Only its SHA-256 is stored, with the
+purpose, the subject (an account or librarian id), and its expiry; a new token of the same
+purpose for the same subject makes older ones expire. Using a token is one conditional UPDATE,
+so it works once even when two requests race.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlalchemy import Connection
+
+from . import db
+
+TOKEN_BYTES = 32
+MAX_TOKEN_LENGTH = 100  # longer path segments are not ours: refused before hashing
+
+
+class Purpose(StrEnum):
+    ACTIVATION = "activation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose name, not a secret)
+    LIBRARIAN_SETUP = "librarian_setup"
+
+
+def hash_token(token: str) -> str:
+    """What is stored and looked up: the hex SHA-256 of the token."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue(connection: Connection, purpose: Purpose, subject_id: int, lifetime: timedelta) -> str:
+    """A new token for `subject_id`, valid for `lifetime`; returns the raw token (never stored)."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    db.insert_token(
+        connection,
+        token_hash=hash_token(token),
+        purpose=purpose,
+        subject_id=subject_id,
+        expires_at=db.utcnow() + lifetime,
+    )
+    return token
+
+
+def peek(connection: Connection, purpose: Purpose, token: str) -> int | None:
+    """The subject of a valid token without using it (to show its form), else None."""
+    if len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return db.find_valid_token(connection, hash_token(token), purpose)
+
+
+def consume(connection: Connection, purpose: Purpose, token: str) -> int | None:
+    """Use the token once: its subject, or None when unknown, used, superseded or expired."""
+    if len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return db.use_token(connection, hash_token(token), purpose)
