@@ -44,12 +44,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import yaml
 from catalog_gen import write_catalog
 
 from catalog.loader import LoadedCatalog, load_catalog
+from catalog.models import Resource
 from catalog.pages import generate_site_files
 from catalog.site_settings import SiteSettings
 from catalog.views import resource_page
@@ -119,6 +119,12 @@ class SizeResult:
     @property
     def bare_s(self) -> float:
         return statistics.median(run.seconds for run in self.bare)
+
+    @property
+    def cpu_ratio(self) -> float:
+        """Build CPU time real/bare: steadier than wall time when other work shares the CPUs."""
+        real = statistics.median(run.cpu_seconds for run in self.real)
+        return real / statistics.median(run.cpu_seconds for run in self.bare)
 
     @property
     def per_resource(self) -> float:
@@ -212,7 +218,7 @@ def real_settings() -> SiteSettings:
     )
 
 
-def plain_page(resource: Any, size: int) -> str:
+def plain_page(resource: Resource, size: int) -> str:
     """A plain Markdown page about `resource`, padded with its description to `size` bytes."""
     lines = [
         f"# {resource.name}",
@@ -229,11 +235,11 @@ def plain_page(resource: Any, size: int) -> str:
         "",
     ]
     text = "\n".join(lines)
-    filler = resource.description.split()
-    words: list[str] = []
-    while len(text.encode()) + len(" ".join(words).encode()) + 1 < size:
-        words.append(filler[len(words) % len(filler)])
-    return f"{text}\n{' '.join(words)}\n" if words else text
+    missing = size - len(text.encode()) - 1
+    if missing <= 0:
+        return text
+    filler = " ".join([resource.description] * (missing // len(resource.description) + 1))
+    return f"{text}\n{filler[:missing].rsplit(' ', 1)[0]}\n"
 
 
 def write_bare_project(folder: Path, loaded: LoadedCatalog, sizes: dict[str, int]) -> Path:
@@ -285,24 +291,16 @@ def measure_size(count: int, repeat: int, build_repeat: int, today: date) -> Siz
         bare_config = write_bare_project(folder / "bare", loaded, sizes)
 
         env = {**os.environ, CATALOG_ENV: str(catalog), "NO_MKDOCS_2_WARNING": "1"}
-        real_runs: list[BuildRun] = []
-        bare_runs: list[BuildRun] = []
-        real_site = bare_site = None
+        configs = {"real": CONFIG, "bare": bare_config}
+        runs: dict[str, list[BuildRun]] = {name: [] for name in configs}
+        sites: dict[str, SiteSize] = {}
         for run in range(build_repeat):
-            for config, runs, name in (
-                (CONFIG, real_runs, "real"),
-                (bare_config, bare_runs, "bare"),
-            ):
+            for name, config in configs.items():  # alternate: load changes hit both
                 site_dir = folder / f"site-{name}-{run}"
-                runs.append(run_build(config, site_dir, env))
-                if run == 0:
-                    measured = measure_site(site_dir)
-                    if name == "real":
-                        real_site = measured
-                    else:
-                        bare_site = measured
+                runs[name].append(run_build(config, site_dir, env))
+                if name not in sites:
+                    sites[name] = measure_site(site_dir)
                 shutil.rmtree(site_dir)
-        assert real_site is not None and bare_site is not None
         return SizeResult(
             count=count,
             catalog_bytes=catalog.stat().st_size,
@@ -312,10 +310,10 @@ def measure_size(count: int, repeat: int, build_repeat: int, today: date) -> Siz
             c_parse_s=timings["c_parse"],
             generate_s=timings["generate"],
             page_md_bytes=statistics.mean(resource_sizes),
-            real=real_runs,
-            bare=bare_runs,
-            real_site=real_site,
-            bare_site=bare_site,
+            real=runs["real"],
+            bare=runs["bare"],
+            real_site=sites["real"],
+            bare_site=sites["bare"],
         )
 
 
@@ -365,8 +363,7 @@ def print_size(result: SizeResult) -> None:
     cpu_real = statistics.median(run.cpu_seconds for run in r.real)
     cpu_bare = statistics.median(run.cpu_seconds for run in r.bare)
     print(
-        f"{'build CPU (user+sys)':34} {cpu_real:>10.2f} s {cpu_bare:>10.2f} s "
-        f"{cpu_real / cpu_bare:>6.2f}×"
+        f"{'build CPU (user+sys)':34} {cpu_real:>10.2f} s {cpu_bare:>10.2f} s {r.cpu_ratio:>6.2f}×"
     )
     rss_real = max(run.peak_rss_kb for run in r.real) / 1024
     rss_bare = max(run.peak_rss_kb for run in r.bare) / 1024
@@ -407,6 +404,7 @@ def print_summary(results: list[SizeResult]) -> None:
             f"{r.count:>6,}: validate/C-parse {validate_ratio:5.2f}× (≤ {TARGET_VALIDATE}×) "
             f"{verdict(validate_ratio <= TARGET_VALIDATE)}   build/bare {build_ratio:5.2f}× "
             f"(≤ {TARGET_BUILD}×) {verdict(build_ratio <= TARGET_BUILD)}"
+            f"   (CPU time ratio {r.cpu_ratio:.2f}×)"
         )
     print("\nSite bytes per resource (linear growth = the same figure at every N):")
     print(
@@ -518,6 +516,16 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
     if results:
         print_summary(results)
+    load = os.getloadavg()
+    print(
+        f"\nload average at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on "
+        f"{os.cpu_count()} CPUs"
+        + (
+            " (busy: wall times are noisy; see CPU ratios)"
+            if load[1] > (os.cpu_count() or 1)
+            else ""
+        )
+    )
     return 0
 
 
