@@ -1,0 +1,144 @@
+"""Loan status and extension requests for logged-in patrons (pandemic SOP step 4).
+
+`/loans` lists the patron's current loans read from SLiMS through the read-only Engine
+(`loan` joined with `item` and `biblio`, on the account's member number; returned loans are
+not shown). When SLiMS is not configured the page points to SLiMS' member area; when SLiMS
+cannot be reached it says so with status 503 and names the other ways to reach the library
+(the rest of the portal keeps working). `POST /loans/<loan_id>/extend` asks for an extension
+of one of the patron's own current loans (see `extensions`). Pages hold personal data: the
+default `Cache-Control: no-store` (headers.py) applies.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from . import db, extensions, slims
+from .member_directory import slims_engine
+from .patron_auth import login_required
+from .services import services
+
+bp = Blueprint("loans", __name__)
+
+LIBRARY_TIMEZONE = ZoneInfo("Asia/Jakarta")  # SLiMS' dates are the library's local dates
+NOTE_MAX_LENGTH = 500
+NOTE_CONTROLS_ALLOWED = {"\n", "\r", "\t"}
+
+
+def library_today() -> date:
+    """Today in the library's time zone (what "overdue" is measured against)."""
+    return datetime.now(LIBRARY_TIMEZONE).date()
+
+
+def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    context.setdefault("member_area_url", current_app.config.get("SLIMS_MEMBER_AREA_URL"))
+    context.setdefault("online_services_url", current_app.config["ONLINE_SERVICES_URL"])
+    return render_template(template, **context), status
+
+
+def unavailable() -> tuple[str, int]:
+    return page("loans/unavailable.html", 503)
+
+
+def current_member_id() -> str:
+    with services().engine.connect() as connection:
+        account = db.get_account(connection.execution_options(read_only=True), g.account_id)
+    if account is None:  # login_required found a session, so the account exists
+        raise LookupError(g.account_id)
+    return account["member_id"]
+
+
+def clean_note(raw: str) -> str | None:
+    """The patron's note: NFC, trimmed, at most 500 characters, no control characters but
+    line breaks and tabs; None when empty. Raises ValueError (Indonesian) otherwise."""
+    note = unicodedata.normalize("NFC", raw).strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValueError(f"Catatan terlalu panjang: paling banyak {NOTE_MAX_LENGTH} karakter.")
+    if any(
+        unicodedata.category(char) in {"Cc", "Cs"} and char not in NOTE_CONTROLS_ALLOWED
+        for char in note
+    ):
+        raise ValueError("Catatan mengandung karakter yang tidak diizinkan.")
+    return note or None
+
+
+@bp.get("/loans")
+@login_required
+def index() -> tuple[str, int]:
+    """The patron's current loans, with any extension request of each."""
+    engine = slims_engine(current_app._get_current_object())  # type: ignore[attr-defined]
+    if engine is None:
+        return page("loans/not_configured.html")
+    member_id = current_member_id()
+    try:
+        with slims.slims_connection(engine) as connection:
+            loans = slims.current_loans(connection, member_id)
+    except slims.SlimsUnavailable:
+        return unavailable()
+    with services().engine.connect() as connection:
+        asked = db.extension_requests_of_account(
+            connection.execution_options(read_only=True), g.account_id
+        )
+    latest: dict[int, dict[str, Any]] = {}
+    for row in asked:  # newest first: keep the first seen per loan
+        latest.setdefault(row["loan_id"], row)
+    return page("loans/index.html", loans=loans, requests=latest, today=library_today())
+
+
+@bp.post("/loans/<int:loan_id>/extend")
+@login_required
+def extend(loan_id: int) -> Response | tuple[str, int]:
+    """Ask for an extension of one of the patron's own current loans."""
+    engine = slims_engine(current_app._get_current_object())  # type: ignore[attr-defined]
+    if engine is None:
+        return page("loans/not_configured.html", 404)
+    try:
+        note = clean_note(request.form.get("note", "")[: NOTE_MAX_LENGTH * 4])
+    except ValueError as problem:
+        flash(str(problem))
+        return redirect(url_for("loans.index"), code=303)
+    member_id = current_member_id()
+    try:
+        with slims.slims_connection(engine) as connection:
+            loan = slims.current_loan_of(connection, member_id, loan_id)
+    except slims.SlimsUnavailable:
+        return unavailable()
+    if loan is None:
+        return page("loans/not_found.html", 404)
+    with db.transaction(services().engine) as connection:
+        created = extensions.request_extension(
+            connection,
+            account_id=g.account_id,
+            loan=loan,
+            note=note,
+            actor=f"patron:{g.account_id}",
+        )
+    if created is None:
+        flash("Permintaan perpanjangan untuk pinjaman ini sudah ada dan sedang menunggu.")
+    else:
+        flash(
+            "Permintaan perpanjangan sudah dikirim. Pustakawan akan memeriksanya; keputusannya "
+            "dikirim ke e-mail Anda."
+        )
+    return redirect(url_for("loans.index"), code=303)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.add_template_filter(extensions.tanggal, "tanggal")
