@@ -25,8 +25,8 @@ serve: $(STAMP) ## run the portal on loopback: site on :8000, function on :5000 
 	$(BIN)/mkdocs serve --dev-addr $(SITE_ADDR) & \
 	wait
 
-browser-deps: ## install Debian's chromium for the browser tests (apt, as root, when missing)
-	bash scripts/ensure_browser.sh
+browser-deps: ## install Debian's chromium and php-cli for the tests (apt, as root, when missing)
+	bash scripts/ensure_test_deps.sh
 
 test: $(STAMP) browser-deps ## run the linters and every test
 	$(BIN)/ruff check .

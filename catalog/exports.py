@@ -3,8 +3,8 @@
 The rules: one record per available resource, in A-Z order; `url` is the link the site
 itself opens (a `members` resource's `/go/<id>` link, never its real URL; a `paid` one behind
 the proxy prefix when configured); `page` is the resource's page relative to the site root.
-CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a
-leading apostrophe. The CSV starts with a UTF-8 byte order mark so spreadsheet programs
+CSV cells that a spreadsheet would run as a formula get a leading apostrophe
+(`catalog.spreadsheet`). The CSV starts with a UTF-8 byte order mark so spreadsheet programs
 read its accents and dashes correctly.
 """
 
@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from catalog.spreadsheet import neutralize_cell
 from catalog.views import ResourceView
 
 FIELDS = (
@@ -42,8 +43,8 @@ FIELDS = (
 )
 LIST_SEPARATOR = "; "
 BYTE_ORDER_MARK = "\ufeff"
-HTML_SAFE_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HTML_SAFE_JSON = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"))
+JSON_RECORD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def record(resource: ResourceView) -> dict[str, Any]:
@@ -75,16 +76,15 @@ def record(resource: ResourceView) -> dict[str, Any]:
 
 
 def to_json(resources: Iterable[ResourceView]) -> str:
-    """The records as a JSON array (UTF-8 text, one record per resource)."""
-    records = [record(resource) for resource in resources]
-    text = json.dumps(records, ensure_ascii=False, indent=1)
-    # The same data, but no `<`, `>` or `&` for a browser to take as markup if ever sniffed.
-    return text.translate(HTML_SAFE_JSON) + "\n"
-
-
-def neutralize_cell(value: str) -> str:
-    """Keep a spreadsheet from running the cell as a formula: prefix an apostrophe."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+    """The records as a JSON array (UTF-8 text, one compact record per line)."""
+    # Compact, so json's C encoder does the work (any `indent` falls back to pure Python).
+    lines = ",\n".join(JSON_RECORD.encode(record(resource)) for resource in resources)
+    text = f"[\n{lines}\n]\n" if lines else "[]\n"
+    # The same data, but no `<`, `>` or `&` for a browser to take as markup if ever sniffed
+    # (str.replace: many times faster than str.translate on a text this long).
+    for character, escaped in HTML_SAFE_JSON:
+        text = text.replace(character, escaped)
+    return text
 
 
 def csv_cell(value: Any) -> str:

@@ -16,16 +16,23 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
+    admin,
     admin_auth,
+    admin_extensions,
+    admin_layout,
     auth_session,
     cli,
     db,
     errors,
     headers,
     librarians,
+    loans,
     mail,
+    members,
     meta,
     patron_auth,
+    privacy,
+    review_cli,
     signup,
 )
 from .config import ConfigError, check_production, load_config
@@ -75,4 +82,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     patron_auth.init_app(app)
     admin_auth.init_app(app)
     app.cli.add_command(librarians.librarian_cli)
+    app.register_blueprint(admin.bp)  # the queue, decisions, reports (issue 4, H4c)
+    admin_layout.init_app(app)
+    app.cli.add_command(review_cli.requests_cli)
+    members.init_app(app)  # /members and /go (issue 4, H4d)
+    app.cli.add_command(privacy.privacy_cli)
+    loans.init_app(app)  # loan status and extension requests (issue 5, I5f)
+    admin_extensions.init_app(app)
     return app

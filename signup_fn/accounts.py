@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Connection
 
-from . import auth_session, db, login_guard, mail
+from . import auth_session, db, login_guard, mail, one_password
 from .passwords import check_policy, hash_password, needs_rehash, verify_password
 from .tokens import Purpose, consume, issue, peek
 
@@ -88,16 +88,31 @@ def set_password_with_token(
     password = check_policy(password, username=account["member_id"])
     if consume(connection, purpose, token) != account["id"]:
         raise InvalidToken()
-    now = db.utcnow()
-    values: dict[str, Any] = {"password_hash": hash_password(password), "password_changed_at": now}
+    values: dict[str, Any] = {}
     if purpose is Purpose.ACTIVATION:
-        values.update(status="active", activated_at=now)
-    db.update_account(connection, account["id"], **values)
+        values.update(status="active", activated_at=db.utcnow())
+    store_password(connection, account, password, **values)
     auth_session.revoke_sessions(connection, KIND, account["id"])
     action = "activated" if purpose is Purpose.ACTIVATION else "password_changed"
     reason = None if purpose is Purpose.ACTIVATION else "reset"
     db.add_audit(connection, action=action, outcome="ok", actor=actor(account["id"]), reason=reason)
     return account["id"]
+
+
+def store_password(
+    connection: Connection, account: dict[str, Any], password: str, **values: Any
+) -> None:
+    """The one place a patron's new password is stored (activation, reset, change): the
+    argon2id hash with `values`, then, with SLiMS write access, the SLiMS member-area password
+    too (`one_password`; SLiMS being down never stops the portal's change)."""
+    db.update_account(
+        connection,
+        account["id"],
+        password_hash=hash_password(password),
+        password_changed_at=db.utcnow(),
+        **values,
+    )
+    one_password.share_with_slims(connection, account, password, actor=actor(account["id"]))
 
 
 def request_password_reset(connection: Connection, identifier: str) -> int:
@@ -161,9 +176,7 @@ def change_password(connection: Connection, account_id: int, current: str, new: 
         )
         return False
     new = check_policy(new, username=account["member_id"])
-    db.update_account(
-        connection, account_id, password_hash=hash_password(new), password_changed_at=db.utcnow()
-    )
+    store_password(connection, account, new)
     auth_session.revoke_sessions(connection, KIND, account_id, keep_current=True)
     db.add_audit(connection, action="password_changed", outcome="ok", actor=actor(account_id))
     return True

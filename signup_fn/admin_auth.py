@@ -1,7 +1,7 @@
 """Librarian login, logout and first setup under /admin/, and the `librarian_required` guard.
 
-The admin pages proper (queue, decisions, reports) are other blueprints that decorate their
-views with `librarian_required`; `/admin/` here is a placeholder index they replace.
+The admin pages proper (queue, decisions, reports: `admin.py`) are other blueprints that
+decorate their views with `librarian_required`.
 """
 
 from __future__ import annotations
@@ -52,13 +52,6 @@ def field(name: str) -> str:
     return value if len(value) <= 1000 else ""
 
 
-@bp.get("/")
-@librarian_required
-def index() -> tuple[str, int]:
-    """Placeholder: the queue helper replaces this page."""
-    return page("admin/index.html")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | tuple[str, int]:
     next_path = auth_session.local_path(request.values.get("next"))
@@ -73,7 +66,7 @@ def login() -> Response | tuple[str, int]:
             auth_session.login_user(connection, "librarian", librarian_id)
     if librarian_id is None:
         return page("admin/login.html", error=LOGIN_FAILED, username=username, next=next_path)
-    return redirect(next_path or url_for("admin_auth.index"), code=303)
+    return redirect(next_path or url_for("admin.queue"), code=303)
 
 
 @bp.post("/logout")

@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "SLIMS_DATABASE_URL": None,
     "SLIMS_WRITE": False,
     "SLIMS_TIMEOUT": 3,  # seconds to connect, read and write before SLiMS counts as down
+    # loan status (issue 5, I5f): where patrons are sent when the portal cannot show loans
+    "SLIMS_MEMBER_AREA_URL": None,  # SLiMS' member area, e.g. https://slims.example/index.php?p=member
+    "ONLINE_SERVICES_URL": None,  # default: the first SITE_URL + "/layanan-daring/"
     # authentication (issue 4): Flask's own signed cookie only carries the CSRF token
     "SESSION_COOKIE_NAME": "portal_csrf",
     "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as that cookie
@@ -60,6 +63,14 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ADDRESS_WINDOW": 900,
     "SMTP_URL": None,  # smtp://, smtp+starttls:// or smtps://[user:password@]host[:port]
     "MAIL_FROM": None,  # needed with SMTP_URL, e.g. "Perpustakaan <perpustakaan@kampus.ac.id>"
+    # /members and /go (issue 4, H4d): the catalog file with the members-only URLs (default:
+    # resources.yml of the repository), and the EZproxy-style prefix put before `paid` URLs
+    # (the same value as mkdocs.yml `extra.catalog.proxy_prefix`).
+    "CATALOG_PATH": None,
+    "PROXY_PREFIX": "",
+    # privacy purge (issue 4, H4d): pending and rejected requests, as docs/privasi.md says
+    "RETENTION_DAYS": 90,
+    "SENT_MAIL_RETENTION_DAYS": 30,  # sent outbox messages (they hold links and addresses)
 }
 # ASVS 4.0.3 2.2.1: at most 100 failed logins per account per hour.
 MAX_ACCOUNT_FAILURES_PER_HOUR = 100
@@ -105,6 +116,8 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "LOGIN_ACCOUNT_WINDOW": int,
     "LOGIN_ADDRESS_LIMIT": int,
     "LOGIN_ADDRESS_WINDOW": int,
+    "RETENTION_DAYS": int,
+    "SENT_MAIL_RETENTION_DAYS": int,
     "SITE_URL": parse_list,
     "TRUSTED_HOSTS": parse_list,
 }
@@ -147,6 +160,8 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         config["THANKS_URL"] = config["SITE_URL"][0] + "/daftar-terkirim/"
     if not config["FORM_URL"]:
         config["FORM_URL"] = config["SITE_URL"][0] + "/daftar/"
+    if not config["ONLINE_SERVICES_URL"]:
+        config["ONLINE_SERVICES_URL"] = config["SITE_URL"][0] + "/layanan-daring/"
     if config["ENV"] not in {"development", "production"}:
         raise ConfigError(f"ENV: must be development or production, not {config['ENV']!r}")
     check_authentication(config)

@@ -250,10 +250,12 @@ def make_engine(url: str) -> Engine:
 def transaction(engine: Engine) -> Iterator[Connection]:
     """A write transaction: committed when the block ends, rolled back on an exception.
 
-    On a SQLite file, our writers first queue for their turn (`WriterQueue`).
+    On a SQLite file, our writers queue for their turn (`WriterQueue`), held from just before
+    `BEGIN IMMEDIATE` to just after the commit (the pool checkout and checkin stay outside).
     """
     queue = WRITER_QUEUES.get(engine)
-    with queue.turn() if queue is not None else nullcontext(), engine.begin() as connection:
+    turn = queue.turn() if queue is not None else nullcontext()
+    with engine.connect() as connection, turn, connection.begin():
         yield connection
 
 
@@ -866,3 +868,555 @@ def mark_mail_failed(
             next_attempt_at=next_attempt_at,
         )
     )
+
+
+# --- resource clicks, and a person's data for privacy requests (issue 4, H4d) ----------------
+
+# How often each resource was opened through /go, per month (UTC, 'YYYY-MM'). Nothing about
+# who opened it: no account id, no address. Read by the reports (most-used resources).
+resource_clicks = Table(
+    "resource_clicks",
+    metadata,
+    Column("resource_id", String(64), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("clicks", Integer, nullable=False),
+)
+
+
+@cache
+def count_click_statement(dialect_name: str) -> Any:
+    """INSERT the first click of a (resource, month), or add one to it: one atomic upsert."""
+    statement = insert_for(dialect_name, resource_clicks)
+    return statement.on_conflict_do_update(
+        index_elements=["resource_id", "month"],
+        set_={"clicks": resource_clicks.c.clicks + 1},
+    )
+
+
+def count_click(connection: Connection, resource_id: str, month: str) -> None:
+    """Count one use of `resource_id` in `month` ('YYYY-MM')."""
+    values = {"resource_id": resource_id, "month": month, "clicks": 1}
+    connection.execute(count_click_statement(connection.dialect.name), values)
+
+
+# A person's data, found by member number (requests, account) and by their e-mail addresses
+# (outbox). Audit rows name an account as `patron:<id>` (actor, or reason when someone else
+# acted on it) and a request by `request_id`.
+
+
+def requests_of_member(connection: Connection, member_id: str) -> list[dict[str, Any]]:
+    statement = (
+        select(account_requests)
+        .where(func.upper(account_requests.c.member_id) == member_id.upper())
+        .order_by(account_requests.c.id)
+    )
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def outbox_to(connection: Connection, addresses: Sequence[str]) -> list[dict[str, Any]]:
+    lowered = sorted({address.lower() for address in addresses})
+    if not lowered:
+        return []
+    statement = (
+        select(outbox).where(func.lower(outbox.c.to_address).in_(lowered)).order_by(outbox.c.id)
+    )
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def audit_rows_about(
+    connection: Connection, request_ids: Sequence[int], account_ref: str | None
+) -> list[dict[str, Any]]:
+    """The processing record of a person: rows of their requests and of their account."""
+    conditions = []
+    if request_ids:
+        conditions.append(audit_log.c.request_id.in_(list(request_ids)))
+    if account_ref:
+        conditions += [audit_log.c.actor == account_ref, audit_log.c.reason == account_ref]
+    if not conditions:
+        return []
+    statement = select(audit_log).where(or_(*conditions)).order_by(audit_log.c.id)
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def decisions_of(connection: Connection, request_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The librarians' decisions on these requests (their reasons may be typed text)."""
+    if not request_ids:
+        return []
+    statement = (
+        select(request_decisions)
+        .where(request_decisions.c.request_id.in_(list(request_ids)))
+        .order_by(request_decisions.c.request_id)
+    )
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def extension_requests_of(connection: Connection, account_id: int) -> list[dict[str, Any]]:
+    statement = (
+        select(extension_requests)
+        .where(extension_requests.c.account_id == account_id)
+        .order_by(extension_requests.c.id)
+    )
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def count_user_sessions(connection: Connection, kind: str, user_id: int) -> int:
+    return connection.scalar(
+        select(func.count())
+        .select_from(sessions)
+        .where(sessions.c.kind == kind, sessions.c.user_id == user_id)
+    )
+
+
+def delete_person(
+    connection: Connection,
+    *,
+    request_ids: Sequence[int],
+    account_id: int | None,
+    addresses: Sequence[str],
+    login_keys: Sequence[str],
+) -> dict[str, int]:
+    """Delete a person's requests with their decisions, account, its tokens, sessions and loan
+    extension requests, the mail to them and the failed-login counters of their username;
+    returns the rows deleted per table."""
+    counts = dict.fromkeys(
+        ("requests", "decisions", "accounts", "tokens", "sessions", "extensions", "outbox"), 0
+    )
+    if request_ids:
+        counts["decisions"] = connection.execute(
+            delete(request_decisions).where(request_decisions.c.request_id.in_(list(request_ids)))
+        ).rowcount
+        counts["requests"] = connection.execute(
+            delete(account_requests).where(account_requests.c.id.in_(list(request_ids)))
+        ).rowcount
+    if account_id is not None:
+        counts["tokens"] = connection.execute(
+            delete(tokens).where(
+                tokens.c.purpose.in_(("activation", "password_reset")),
+                tokens.c.subject_id == account_id,
+            )
+        ).rowcount
+        counts["sessions"] = connection.execute(
+            delete(sessions).where(sessions.c.kind == "patron", sessions.c.user_id == account_id)
+        ).rowcount
+        counts["extensions"] = connection.execute(
+            delete(extension_requests).where(extension_requests.c.account_id == account_id)
+        ).rowcount
+        counts["accounts"] = connection.execute(
+            delete(accounts).where(accounts.c.id == account_id)
+        ).rowcount
+    lowered = sorted({address.lower() for address in addresses})
+    if lowered:
+        counts["outbox"] = connection.execute(
+            delete(outbox).where(func.lower(outbox.c.to_address).in_(lowered))
+        ).rowcount
+    if login_keys:
+        connection.execute(delete(login_failures).where(login_failures.c.key.in_(login_keys)))
+    return counts
+
+
+PURGEABLE_REQUEST_STATUSES = ("pending", "rejected")
+
+
+def purge_stale(
+    connection: Connection,
+    *,
+    requests_before: datetime,
+    sent_mail_before: datetime,
+    login_failures_before: datetime,
+    rate_window_before: int,
+) -> dict[str, int]:
+    """Delete what the retention rules allow; returns the rows deleted per kind.
+
+    Requests: only `pending` ones received before `requests_before` and `rejected` ones
+    decided before it, and never one an account refers to or whose member number has an
+    account (a Koha bug once deleted real patrons in such a purge). Tokens: unused and
+    expired, or used before `requests_before`. Sessions: ended or expired. Outbox: only
+    sent messages. Rate-limit windows and failed logins older than every limit's window.
+    """
+    now = utcnow()
+    has_account = (
+        select(accounts.c.id)
+        .where(
+            or_(
+                accounts.c.request_id == account_requests.c.id,
+                accounts.c.member_id == account_requests.c.member_id,
+            )
+        )
+        .exists()
+    )
+    stale_request = or_(
+        (account_requests.c.status == "pending")
+        & (account_requests.c.created_at < requests_before),
+        (account_requests.c.status == "rejected")
+        & (account_requests.c.updated_at < requests_before),
+    )
+    stale_ids = select(account_requests.c.id).where(
+        account_requests.c.status.in_(PURGEABLE_REQUEST_STATUSES),
+        stale_request,
+        ~has_account,
+    )
+    connection.execute(
+        delete(request_decisions).where(request_decisions.c.request_id.in_(stale_ids))
+    )
+    counts = {
+        "requests": connection.execute(
+            delete(account_requests).where(account_requests.c.id.in_(stale_ids))
+        ).rowcount,
+        "tokens": connection.execute(
+            delete(tokens).where(
+                or_(
+                    tokens.c.used_at.is_(None) & (tokens.c.expires_at < now),
+                    tokens.c.used_at < requests_before,
+                )
+            )
+        ).rowcount,
+        "sessions": connection.execute(
+            delete(sessions).where(
+                or_(sessions.c.revoked_at.is_not(None), sessions.c.expires_at < now)
+            )
+        ).rowcount,
+        "outbox": connection.execute(
+            delete(outbox).where(outbox.c.sent_at.is_not(None), outbox.c.sent_at < sent_mail_before)
+        ).rowcount,
+        "login_failures": connection.execute(
+            delete(login_failures).where(login_failures.c.created_at < login_failures_before)
+        ).rowcount,
+        "rate_limits": connection.execute(
+            delete(rate_limits).where(rate_limits.c.window_start < rate_window_before)
+        ).rowcount,
+    }
+    return counts
+
+
+# --- librarian review: decisions, new-request digest, reports (issue 4, H4c) -----------------
+
+REQUEST_STATUSES = ("pending", "approved", "rejected")
+
+# One row per decided request (SOP steps 2-3): what was decided, when, by whom (an audit actor
+# such as `librarian:3` or `cli`), the rejection reason, the account made. `request_id` is a
+# plain number like the audit log's; account_requests keeps its own columns (`status` moves on).
+request_decisions = Table(
+    "request_decisions",
+    metadata,
+    Column("request_id", Integer, primary_key=True, autoincrement=False),
+    Column("decision", String(16), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+    Column("decided_by", String(64), nullable=False),
+    Column("reason", String(200)),
+    Column("account_id", Integer),
+    CheckConstraint("decision IN ('approved', 'rejected')", name="ck_decision"),
+)
+
+# Named moments the review remembers, e.g. the newest request the last digest covered.
+review_markers = Table(
+    "review_markers",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", UTCDateTime, nullable=False),
+)
+
+
+def review_query() -> Any:
+    """Requests with their decision (if any)."""
+    return select(
+        account_requests,
+        request_decisions.c.decided_at,
+        request_decisions.c.decided_by,
+        request_decisions.c.reason,
+        request_decisions.c.account_id,
+    ).select_from(
+        account_requests.outerjoin(
+            request_decisions, request_decisions.c.request_id == account_requests.c.id
+        )
+    )
+
+
+def list_requests(
+    connection: Connection, status: str | None, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Requests of `status` (all when None): pending ones oldest first, others newest first."""
+    statement = review_query()
+    if status is not None:
+        statement = statement.where(account_requests.c.status == status)
+    if status == "pending":
+        statement = statement.order_by(account_requests.c.created_at, account_requests.c.id)
+    else:
+        statement = statement.order_by(
+            account_requests.c.created_at.desc(), account_requests.c.id.desc()
+        )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def get_request(connection: Connection, request_id: int) -> dict[str, Any] | None:
+    return row_or_none(connection, review_query().where(account_requests.c.id == request_id))
+
+
+def count_pending(connection: Connection) -> int:
+    return connection.scalar(select(func.count()).select_from(account_requests).where(OPEN_REQUEST))
+
+
+def decide_request(connection: Connection, request_id: int, status: str) -> bool:
+    """Move a pending request to `status`; False when it is not pending (any more).
+
+    One conditional UPDATE: of two concurrent decisions (a double click), exactly one wins.
+    """
+    result = connection.execute(
+        update(account_requests)
+        .where(account_requests.c.id == request_id, account_requests.c.status == "pending")
+        .values(status=status, updated_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+def insert_decision(
+    connection: Connection,
+    *,
+    request_id: int,
+    decision: str,
+    decided_by: str,
+    reason: str | None = None,
+    account_id: int | None = None,
+) -> datetime:
+    """Record a decision; returns its time."""
+    now = utcnow()
+    connection.execute(
+        insert(request_decisions).values(
+            request_id=request_id,
+            decision=decision,
+            decided_at=now,
+            decided_by=decided_by,
+            reason=reason,
+            account_id=account_id,
+        )
+    )
+    return now
+
+
+def has_audit(connection: Connection, *, action: str, actor: str, request_id: int) -> bool:
+    """Whether `actor` already has an audit row `action` for this request."""
+    found = connection.scalar(
+        select(audit_log.c.id)
+        .where(
+            audit_log.c.action == action,
+            audit_log.c.actor == actor,
+            audit_log.c.request_id == request_id,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def active_librarian_emails(connection: Connection) -> list[str]:
+    statement = (
+        select(librarians.c.email)
+        .where(librarians.c.active.is_(True), librarians.c.email.is_not(None))
+        .order_by(librarians.c.id)
+    )
+    return [email for email in connection.scalars(statement) if email]
+
+
+def get_marker(connection: Connection, name: str) -> datetime | None:
+    return connection.scalar(select(review_markers.c.value).where(review_markers.c.name == name))
+
+
+def set_marker(connection: Connection, name: str, value: datetime) -> None:
+    statement = dialect_insert(connection, review_markers).values(name=name, value=value)
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=["name"], set_={"value": value})
+    )
+
+
+def pending_since(connection: Connection, since: datetime | None) -> tuple[int, datetime | None]:
+    """(how many pending requests arrived after `since` (all when None), the newest's time)."""
+    statement = select(func.count(), func.max(account_requests.c.created_at)).where(OPEN_REQUEST)
+    if since is not None:
+        statement = statement.where(account_requests.c.created_at > since)
+    count, newest = connection.execute(statement).one()
+    if isinstance(newest, str):  # SQLite returns max() of a column untyped
+        newest = datetime.fromisoformat(newest).replace(tzinfo=UTC)
+    return count, newest
+
+
+def request_timeline(connection: Connection) -> list[dict[str, Any]]:
+    """Every request's status and times: received, decided, account activated (reports)."""
+    statement = (
+        select(
+            account_requests.c.id,
+            account_requests.c.status,
+            account_requests.c.created_at,
+            request_decisions.c.decided_at,
+            accounts.c.activated_at,
+        )
+        .select_from(
+            account_requests.outerjoin(
+                request_decisions, request_decisions.c.request_id == account_requests.c.id
+            ).outerjoin(accounts, accounts.c.id == request_decisions.c.account_id)
+        )
+        .order_by(account_requests.c.created_at)
+    )
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def resource_click_rows(connection: Connection) -> list[dict[str, Any]]:
+    """Every (resource, month, clicks) counted by /go (H4d's `resource_clicks`), by month."""
+    statement = select(resource_clicks).order_by(
+        resource_clicks.c.month, resource_clicks.c.resource_id
+    )
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+# --- loan extension requests (issue 5, I5f) --------------------------------------------------
+
+EXTENSION_STATUSES = ("pending", "granted", "declined")
+
+# A patron's request to extend one current SLiMS loan, and the librarian's decision. The item
+# code, title and due date are snapshots of the loan when asked; SLiMS stays the truth.
+# `slims_updated`: the portal extended the loan in SLiMS itself (PORTAL_SLIMS_WRITE), or the
+# librarian marked the extension done in SLiMS circulation; false = still to do there.
+extension_requests = Table(
+    "extension_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, nullable=False),
+    Column("loan_id", Integer, nullable=False),
+    Column("item_code", String(20), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("note", String(500)),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime),
+    Column("decided_by", Integer),  # librarians.id
+    Column("decision_note", String(500)),
+    Column("new_due_date", Date),
+    Column("slims_updated", Boolean, nullable=False, default=False),
+    CheckConstraint("status IN ('pending', 'granted', 'declined')", name="ck_extension_status"),
+)
+# One open (pending) request per loan: two clicks, or two tabs, make one request.
+OPEN_EXTENSION = text("status = 'pending'")
+Index(
+    "uq_open_extension_loan",
+    extension_requests.c.loan_id,
+    unique=True,
+    sqlite_where=OPEN_EXTENSION,
+    postgresql_where=OPEN_EXTENSION,
+)
+Index("ix_extension_account", extension_requests.c.account_id, extension_requests.c.loan_id)
+
+
+def insert_extension_request(
+    connection: Connection,
+    *,
+    account_id: int,
+    loan_id: int,
+    item_code: str,
+    title: str,
+    due_date: Any,
+    note: str | None,
+) -> int | None:
+    """Store a pending request; None when one is already open for that loan (race-free)."""
+    statement = (
+        dialect_insert(connection, extension_requests)
+        .values(
+            account_id=account_id,
+            loan_id=loan_id,
+            item_code=item_code,
+            title=title,
+            due_date=due_date,
+            note=note,
+            status="pending",
+            created_at=utcnow(),
+            slims_updated=False,
+        )
+        .on_conflict_do_nothing(index_elements=["loan_id"], index_where=OPEN_EXTENSION)
+        .returning(extension_requests.c.id)
+    )
+    return connection.scalar(statement)
+
+
+def extension_requests_of_account(connection: Connection, account_id: int) -> list[dict[str, Any]]:
+    """Every extension request of one account, newest first."""
+    statement = (
+        select(extension_requests)
+        .where(extension_requests.c.account_id == account_id)
+        .order_by(extension_requests.c.id.desc())
+    )
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def get_extension_request(connection: Connection, extension_id: int) -> dict[str, Any] | None:
+    """One request with its account's member number and e-mail."""
+    return row_or_none(
+        connection,
+        select(extension_requests, accounts.c.member_id, accounts.c.email)
+        .join(accounts, accounts.c.id == extension_requests.c.account_id)
+        .where(extension_requests.c.id == extension_id),
+    )
+
+
+def pending_extension_requests(connection: Connection) -> list[dict[str, Any]]:
+    """The open requests, oldest first, with their account's member number."""
+    statement = (
+        select(extension_requests, accounts.c.member_id)
+        .join(accounts, accounts.c.id == extension_requests.c.account_id)
+        .where(extension_requests.c.status == "pending")
+        .order_by(extension_requests.c.created_at, extension_requests.c.id)
+    )
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def extensions_to_do_in_slims(connection: Connection) -> list[dict[str, Any]]:
+    """Granted requests the librarian still has to carry out in SLiMS circulation."""
+    statement = (
+        select(extension_requests, accounts.c.member_id)
+        .join(accounts, accounts.c.id == extension_requests.c.account_id)
+        .where(
+            extension_requests.c.status == "granted",
+            extension_requests.c.slims_updated.is_(False),
+        )
+        .order_by(extension_requests.c.decided_at, extension_requests.c.id)
+    )
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def decide_extension_request(
+    connection: Connection,
+    extension_id: int,
+    *,
+    status: str,
+    librarian_id: int,
+    decision_note: str | None,
+    new_due_date: Any = None,
+    slims_updated: bool = False,
+) -> bool:
+    """Move a pending request to `granted` or `declined`; False when it was not pending
+    (already decided, e.g. by another librarian at the same time)."""
+    result = connection.execute(
+        update(extension_requests)
+        .where(extension_requests.c.id == extension_id, extension_requests.c.status == "pending")
+        .values(
+            status=status,
+            decided_at=utcnow(),
+            decided_by=librarian_id,
+            decision_note=decision_note,
+            new_due_date=new_due_date,
+            slims_updated=slims_updated,
+        )
+    )
+    return result.rowcount == 1
+
+
+def mark_extension_done_in_slims(connection: Connection, extension_id: int) -> bool:
+    """The librarian carried out a granted extension in SLiMS circulation."""
+    result = connection.execute(
+        update(extension_requests)
+        .where(
+            extension_requests.c.id == extension_id,
+            extension_requests.c.status == "granted",
+            extension_requests.c.slims_updated.is_(False),
+        )
+        .values(slims_updated=True)
+    )
+    return result.rowcount == 1

@@ -139,15 +139,14 @@ def record_from_slims(row: Mapping[str, Any]) -> MemberRecord:
 
 
 def slims_engine(app: Flask) -> Engine | None:
-    """The app's SLiMS Engine (made on first use), or None when SLiMS is not configured."""
+    """The app's read-only SLiMS Engine (made on first use), or None when SLiMS is not
+    configured. Writes (PORTAL_SLIMS_WRITE) use their own Engine: `slims_write.write_engine`."""
     url = app.config.get("SLIMS_DATABASE_URL")
     if not url:
         return None
     engine = app.extensions.get(SLIMS_ENGINE_KEY)
     if engine is None:
-        engine = slims.make_slims_engine(
-            url, write=bool(app.config["SLIMS_WRITE"]), timeout=int(app.config["SLIMS_TIMEOUT"])
-        )
+        engine = slims.make_slims_engine(url, write=False, timeout=int(app.config["SLIMS_TIMEOUT"]))
         app.extensions[SLIMS_ENGINE_KEY] = engine
     return engine
 

@@ -1,7 +1,7 @@
 """Browser fixtures: the running portal, Debian's chromium, pages kept on loopback.
 
 The rules: the browser tests run when Playwright and chromium are installed (`make test`
-installs both: the dev extra and `scripts/ensure_browser.sh`); otherwise they skip with the
+installs both: the dev extra and `scripts/ensure_test_deps.sh`); otherwise they skip with the
 reason, except under CI (`CI=true`), where a missing browser is a failure. The portal (site
 and function) is started once per session. Every page lives in a context whose requests
 beyond loopback are aborted, and each test then asserts that its pages asked for none.

@@ -1,9 +1,9 @@
 """A SLiMS-shaped database in the real MariaDB, written from ../shared/slims.md (tests only).
 
 `fresh_slims_database(server_url)` creates `slims_test_<hex>` with SLiMS' `member`,
-`member_custom`, `mst_member_type`, `loan`, `item` and `biblio` tables (MyISAM, utf8, as SLiMS
-installs them), yields its URL and drops it afterwards. The `add_*` helpers insert rows with
-SLiMS' defaults; pass only what a test cares about.
+`member_custom`, `mst_member_type`, `mst_loan_rules`, `loan`, `item`, `biblio` and `reserve`
+tables (MyISAM, utf8, as SLiMS installs them), yields its URL and drops it afterwards. The
+`add_*` helpers insert rows with SLiMS' defaults; pass only what a test cares about.
 """
 
 from __future__ import annotations
@@ -113,6 +113,30 @@ SLIMS_SCHEMA = [
         KEY item_code (item_code),
         KEY member_id (member_id)
     ) {TABLE_OPTIONS}""",
+    f"""CREATE TABLE mst_loan_rules (
+        loan_rules_id int(11) NOT NULL AUTO_INCREMENT,
+        member_type_id int(11) NOT NULL DEFAULT 0,
+        coll_type_id int(11) DEFAULT 0,
+        gmd_id int(11) DEFAULT 0,
+        loan_limit int(3) DEFAULT 0,
+        loan_periode int(3) DEFAULT 0,
+        reborrow_limit int(3) DEFAULT 0,
+        fine_each_day int(3) DEFAULT 0,
+        grace_periode int(2) DEFAULT 0,
+        input_date date DEFAULT NULL,
+        last_update date DEFAULT NULL,
+        PRIMARY KEY (loan_rules_id)
+    ) {TABLE_OPTIONS}""",
+    f"""CREATE TABLE reserve (
+        reserve_id int(11) NOT NULL AUTO_INCREMENT,
+        member_id varchar(20) NOT NULL,
+        biblio_id int(11) NOT NULL,
+        item_code varchar(20) NOT NULL,
+        reserve_date datetime NOT NULL,
+        PRIMARY KEY (reserve_id),
+        KEY references_idx (member_id, biblio_id),
+        KEY item_code_idx (item_code)
+    ) {TABLE_OPTIONS}""",
     # SLiMS' default member type.
     "INSERT INTO mst_member_type (member_type_name, member_periode) VALUES ('Standard', 365)",
 ]
@@ -209,3 +233,19 @@ def add_loan(
         **values,
     }
     return insert(connection, "loan", row)
+
+
+def add_loan_rule(connection: sa.Connection, member_type_id: int, **values: Any) -> int:
+    """A loan rule (loan_periode, reborrow_limit...) for a member type; returns its id."""
+    return insert(connection, "mst_loan_rules", {"member_type_id": member_type_id, **values})
+
+
+def add_reserve(connection: sa.Connection, member_id: str, biblio_id: int, item_code: str) -> int:
+    """A reservation of the copy `item_code` (of `biblio_id`) by `member_id`."""
+    values = {
+        "member_id": member_id,
+        "biblio_id": biblio_id,
+        "item_code": item_code,
+        "reserve_date": date.today(),
+    }
+    return insert(connection, "reserve", values)

@@ -1,0 +1,164 @@
+"""The admin pages under /admin/: the queue of pending requests with the member check, a
+request's detail, approve/reject, and the reports (with CSV downloads).
+
+Every view needs a librarian (`librarian_required`); every POST carries the CSRF token
+(CSRFProtect); decisions go through `review` (the CLI uses the same functions). Pages carry
+personal data: `Cache-Control: no-store` (headers.py) and nothing cached in between.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, render_template, request
+from sqlalchemy import Connection
+
+from . import db, reports, review
+from .admin_auth import librarian_required
+from .services import services
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+QUEUE_LIMIT = 100
+MAX_FIELD = 1000
+STATUS_CODES = {
+    review.RequestNotFound: 404,
+    review.NotPending: 409,
+    review.AccountAlreadyActive: 409,
+    review.InvalidReason: 422,
+}
+
+
+def read_only() -> Any:
+    """A read-only connection (SQLite begins it deferred)."""
+    return services().engine.connect().execution_options(read_only=True)
+
+
+def field(name: str) -> str:
+    value = request.form.get(name, "")
+    return value if len(value) <= MAX_FIELD else ""
+
+
+def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    context.setdefault("reasons", review.REJECT_REASONS)
+    return render_template(template, **context), status
+
+
+def next_pending(connection: Connection) -> dict[str, Any] | None:
+    found = db.list_requests(connection, "pending", limit=1)
+    return found[0] if found else None
+
+
+@bp.get("/")
+@librarian_required
+def queue() -> tuple[str, int]:
+    """Pending requests, oldest first, each with its member check."""
+    with read_only() as connection:
+        pending = db.list_requests(connection, "pending", limit=QUEUE_LIMIT)
+        total = db.count_pending(connection)
+    return render(
+        "admin/index.html",
+        requests=pending,
+        total=total,
+        evidence=review.evidence_for(pending),
+        directory=review.directory_info(),
+    )
+
+
+@bp.get("/requests/<int:request_id>")
+@librarian_required
+def request_detail(request_id: int) -> tuple[str, int]:
+    """The request beside the member database's evidence; the first view of a pending request
+    by a librarian records SOP step 2 (audit `checked`)."""
+    with read_only() as connection:
+        row = db.get_request(connection, request_id)
+    if row is None:
+        abort(404)
+    if row["status"] == "pending":
+        with db.transaction(services().engine) as connection:
+            review.record_check(connection, request_id, actor=g.actor)
+    return detail_page(row)
+
+
+def detail_page(
+    row: dict[str, Any], status: int = 200, *, error: str | None = None, **form: Any
+) -> tuple[str, int]:
+    evidence = review.evidence_for([row])[row["id"]]
+    return render(
+        "admin/request.html",
+        status,
+        item=row,
+        evidence=evidence,
+        directory=review.directory_info(),
+        error=error,
+        form=form,
+    )
+
+
+def refused(request_id: int, error: review.ReviewError, **form: Any) -> tuple[str, int]:
+    """The request's page again, saying why the decision was not made."""
+    status = STATUS_CODES.get(type(error), 409)
+    with read_only() as connection:
+        row = db.get_request(connection, request_id)
+    if row is None:
+        abort(404)
+    return detail_page(row, status, error=str(error), **form)
+
+
+@bp.post("/requests/<int:request_id>/approve")
+@librarian_required
+def approve(request_id: int) -> tuple[str, int]:
+    """Approve; the activation link is shown here once when no mail server is configured."""
+    try:
+        with db.transaction(services().engine) as connection:
+            decision = review.approve(connection, request_id, actor=g.actor)
+    except review.ReviewError as error:
+        return refused(request_id, error)
+    return decided(decision)
+
+
+@bp.post("/requests/<int:request_id>/reject")
+@librarian_required
+def reject(request_id: int) -> tuple[str, int]:
+    choice, typed = field("reason"), field("reason_other")
+    try:
+        with db.transaction(services().engine) as connection:
+            decision = review.reject(
+                connection, request_id, actor=g.actor, choice=choice, typed=typed
+            )
+    except review.ReviewError as error:
+        return refused(request_id, error, reason=choice, reason_other=typed)
+    return decided(decision)
+
+
+def decided(decision: review.Decision) -> tuple[str, int]:
+    with read_only() as connection:
+        following = next_pending(connection)
+    return render("admin/decided.html", decision=decision, following=following)
+
+
+@bp.get("/reports")
+@librarian_required
+def reports_page() -> tuple[str, int]:
+    with read_only() as connection:
+        report = reports.build_report(connection)
+    return render("admin/reports.html", report=report, names=reports.REPORT_NAMES)
+
+
+@bp.get("/reports.csv")
+@librarian_required
+def reports_csv() -> Response:
+    """One report as a formula-safe CSV download; audit `export`."""
+    name = request.args.get("report", "")
+    if name not in reports.REPORT_NAMES:
+        abort(404)
+    with read_only() as connection:
+        report = reports.build_report(connection)
+    with db.transaction(services().engine) as connection:
+        db.add_audit(connection, action="export", outcome="ok", actor=g.actor, reason=name)
+    stamp = review.library_today().strftime("%Y%m%d")
+    return Response(
+        reports.to_csv(report, name),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="laporan-{name}-{stamp}.csv"'},
+    )

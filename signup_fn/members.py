@@ -1,0 +1,131 @@
+"""The patron's page `/members` and the guarded links `/go/<resource-id>` (SOP step 5).
+
+Rules of `/go/<id>`:
+- the target only ever comes from the catalog (never from the request): no open redirect;
+  an unknown or expired id is a 404 page;
+- `members`: the real URL only for a logged-in patron, else the login page, which comes back
+  here afterwards; `paid`: the URL behind `PROXY_PREFIX` (when set); `free`: the URL;
+- every redirect to a resource counts one click for (resource, UTC month) with nothing about
+  who clicked; a bounce to the login page counts nothing (the return trip does);
+- a patron opening a `members` resource also writes an audit row `access` (actor
+  `patron:<id>`, reason `resource:<id>`), in the same transaction as the click, as the
+  privacy notice says. Free and paid links are public and anonymous: no audit row, since
+  there is nobody to name and the click counter already records the use.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Flask, current_app, g, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from catalog.models import Access, Resource
+
+from . import auth_session, db
+from .catalog_source import CatalogUnavailable, current_catalog
+from .catalog_source import init_app as init_catalog_source
+from .patron_auth import login_required, message
+from .services import services
+
+bp = Blueprint("members", __name__)
+
+MAX_RESOURCE_ID = 64  # catalog slugs are at most 64 characters
+STATUS_LABELS = {
+    "pending_activation": "Menunggu aktivasi",
+    "active": "Aktif",
+    "disabled": "Nonaktif",
+}
+
+
+def catalog_unavailable() -> tuple[str, int]:
+    return message(
+        "Layanan sedang tidak tersedia",
+        "Daftar sumber elektronik sedang tidak dapat dibaca. Silakan coba lagi beberapa saat "
+        "lagi atau hubungi perpustakaan.",
+        503,
+    )
+
+
+def not_found() -> tuple[str, int]:
+    return message(
+        "Sumber tidak ditemukan",
+        "Sumber ini tidak ada di katalog atau sudah tidak tersedia. Lihat katalog untuk "
+        "sumber lain.",
+        404,
+    )
+
+
+def members_resources(today: date) -> list[Resource]:
+    """The catalog's members-only resources available today, A-Z by name."""
+    available = current_catalog().available(today)
+    members_only = [resource for resource in available if resource.access is Access.MEMBERS]
+    return sorted(members_only, key=lambda resource: resource.name.casefold())
+
+
+@bp.get("/members")
+@login_required
+def index() -> Response | tuple[str, int]:
+    with services().engine.connect() as connection:
+        account = db.get_account(connection.execution_options(read_only=True), g.account_id)
+    if account is None:  # deleted while logged in: its sessions are gone, too
+        return redirect(url_for("patron_auth.login"))
+    try:
+        resources = members_resources(date.today())
+    except CatalogUnavailable:
+        return catalog_unavailable()
+    return render_template(
+        "members/index.html",
+        account=account,
+        status_label=STATUS_LABELS.get(account["status"], account["status"]),
+        resources=resources,
+    ), 200
+
+
+def target_url(resource: Resource, proxy_prefix: str) -> str:
+    """Where a resource is opened: paid ones behind the proxy prefix, others as they are."""
+    if resource.access is Access.PAID and proxy_prefix:
+        return proxy_prefix + resource.url
+    return resource.url
+
+
+@bp.get("/go/<path:resource_id>")  # `path`: any id gets our 404 page
+def go(resource_id: str) -> Response | tuple[str, int]:
+    """Redirect to a catalog resource (see the module's rules)."""
+    if len(resource_id) > MAX_RESOURCE_ID:
+        return not_found()
+    try:
+        catalog = current_catalog()
+    except CatalogUnavailable:
+        return catalog_unavailable()
+    resource = catalog.resources_by_id.get(resource_id)
+    if resource is None or not resource.is_available(date.today()):
+        return not_found()
+    patron = None
+    if resource.access is Access.MEMBERS:
+        patron = auth_session.current_user("patron")
+        if patron is None:
+            return redirect(url_for("patron_auth.login", next=f"/go/{resource.id}"))
+    target = target_url(resource, current_app.config["PROXY_PREFIX"])
+    record_use(resource.id, patron.user_id if patron else None)
+    return redirect(target, code=302)
+
+
+def record_use(resource_id: str, account_id: int | None) -> None:
+    """One click for (resource, this UTC month); an audit row when a patron opened it."""
+    month = db.utcnow().strftime("%Y-%m")
+    with db.transaction(services().engine) as connection:
+        db.count_click(connection, resource_id, month)
+        if account_id is not None:
+            db.add_audit(
+                connection,
+                action="access",
+                outcome="ok",
+                actor=f"patron:{account_id}",
+                reason=f"resource:{resource_id}",
+            )
+
+
+def init_app(app: Flask) -> None:
+    init_catalog_source(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,210 @@
+"""A person's rights under UU PDP, and the retention purge: `flask --app signup_fn privacy ...`.
+
+- `export MEMBER_ID`: the person's data as JSON (requests and the decisions on them,
+  account without its password hash, how many sessions, loan extension requests, mail sent
+  to them, the copy of their entry in the imported SLiMS list) and its processing record
+  (the audit rows about their requests and account). Audit `export`.
+- `delete MEMBER_ID [--yes]`: deletes the person's requests and their decisions, account,
+  its tokens, sessions and loan extension requests, mail to them and their failed-login
+  counters, in one transaction with audit rows `deletion` that name ids only. The audit
+  trail stays whole: it holds no personal data. `library_members` is left alone: it is a
+  copy of the library's own member register (SLiMS), replaced whole by each import; a
+  membership ends in SLiMS, and the next import would bring the entry back anyway.
+- `purge` (for a scheduler, e.g. daily): pending and rejected requests older than
+  `RETENTION_DAYS` (90, as docs/privasi.md promises), unused expired links, ended sessions,
+  old rate-limit windows and failed logins, sent mail older than `SENT_MAIL_RETENTION_DAYS`.
+  Never an account, nor a request an account came from. Audit `purge` with the counts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import Connection
+
+from . import db
+from .ratelimit import limit_key
+from .services import services
+
+ACTOR = "cli"
+PATRON = "patron"
+
+
+def account_ref(account_id: int) -> str:
+    """How audit rows name an account (as `accounts.actor` does)."""
+    return f"{PATRON}:{account_id}"
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the database holds about one member number."""
+
+    member_id: str
+    requests: list[dict[str, Any]]
+    account: dict[str, Any] | None
+
+    @property
+    def request_ids(self) -> list[int]:
+        return [request["id"] for request in self.requests]
+
+    @property
+    def addresses(self) -> list[str]:
+        found = [request["email"] for request in self.requests]
+        if self.account is not None:
+            found.append(self.account["email"])
+        return found
+
+    @property
+    def found(self) -> bool:
+        return bool(self.requests) or self.account is not None
+
+
+def find_person(connection: Connection, member_id: str) -> Person:
+    member_id = member_id.strip().upper()
+    return Person(
+        member_id=member_id,
+        requests=db.requests_of_member(connection, member_id),
+        account=db.find_account(connection, member_id),
+    )
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready values: dates and times as ISO 8601 (times in UTC)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def export_person(connection: Connection, member_id: str) -> dict[str, Any] | None:
+    """The person's data and processing record; None when nothing is stored. Audits `export`."""
+    person = find_person(connection, member_id)
+    if not person.found:
+        return None
+    account = person.account
+    reference = account_ref(account["id"]) if account else None
+    library_member = db.find_library_member(connection, person.member_id)
+    data = {
+        "member_id": person.member_id,
+        "exported_at": db.utcnow(),
+        "requests": person.requests,
+        "decisions": db.decisions_of(connection, person.request_ids),
+        "account": (
+            {key: value for key, value in account.items() if key != "password_hash"}
+            if account
+            else None
+        ),
+        "sessions": db.count_user_sessions(connection, PATRON, account["id"]) if account else 0,
+        "extension_requests": db.extension_requests_of(connection, account["id"])
+        if account
+        else [],
+        "outbox": db.outbox_to(connection, person.addresses),
+        "library_member": dict(library_member) if library_member else None,
+        "processing_record": db.audit_rows_about(connection, person.request_ids, reference),
+    }
+    db.add_audit(
+        connection,
+        action="export",
+        outcome="ok",
+        actor=ACTOR,
+        reason=reference,
+        request_id=person.request_ids[-1] if person.request_ids else None,
+    )
+    return plain(data)
+
+
+def delete_person(connection: Connection, member_id: str) -> dict[str, int] | None:
+    """Delete the person's data (see the module); None when nothing is stored."""
+    person = find_person(connection, member_id)
+    if not person.found:
+        return None
+    account_id = person.account["id"] if person.account else None
+    secret = current_app.config["SECRET_KEY"]
+    counts = db.delete_person(
+        connection,
+        request_ids=person.request_ids,
+        account_id=account_id,
+        addresses=person.addresses,
+        login_keys=[limit_key(secret, f"login:{PATRON}", person.member_id.casefold())],
+    )
+    for request_id in person.request_ids:
+        db.add_audit(
+            connection, action="deletion", outcome="ok", actor=ACTOR, request_id=request_id
+        )
+    if account_id is not None:
+        db.add_audit(
+            connection, action="deletion", outcome="ok", actor=ACTOR, reason=account_ref(account_id)
+        )
+    return counts
+
+
+def purge(connection: Connection) -> dict[str, int]:
+    """Delete what the retention rules allow (see `db.purge_stale`); audits `purge`."""
+    config = current_app.config
+    retention, sent_retention = config["RETENTION_DAYS"], config["SENT_MAIL_RETENTION_DAYS"]
+    if retention < 1 or sent_retention < 1:
+        raise click.UsageError("RETENTION_DAYS dan SENT_MAIL_RETENTION_DAYS minimal 1 hari.")
+    now = db.utcnow()
+    login_window = max(config["LOGIN_ACCOUNT_WINDOW"], config["LOGIN_ADDRESS_WINDOW"])
+    # the longest window any limit uses (sign-up limits, and the forgot-password hour)
+    rate_window = max(config["RATE_LIMIT_ADDRESS_WINDOW"], config["RATE_LIMIT_MEMBER_WINDOW"], 3600)
+    counts = db.purge_stale(
+        connection,
+        requests_before=now - timedelta(days=retention),
+        sent_mail_before=now - timedelta(days=sent_retention),
+        login_failures_before=now - timedelta(seconds=login_window),
+        rate_window_before=int(now.timestamp()) - rate_window,
+    )
+    summary = " ".join(f"{kind}:{count}" for kind, count in counts.items())
+    db.add_audit(connection, action="purge", outcome="ok", actor=ACTOR, reason=summary)
+    return counts
+
+
+privacy_cli = AppGroup("privacy", help="Hak subjek data (UU PDP) dan penghapusan berkala.")
+
+
+@privacy_cli.command("export")
+@click.argument("member_id")
+def export_command(member_id: str) -> None:
+    """Print the data held about MEMBER_ID and its processing record (JSON)."""
+    with db.transaction(services().engine) as connection:
+        data = export_person(connection, member_id)
+    if data is None:
+        click.echo(f"Tidak ada data untuk nomor anggota {member_id}.", err=True)
+        raise SystemExit(1)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@privacy_cli.command("delete")
+@click.argument("member_id")
+@click.option("--yes", is_flag=True, help="Hapus tanpa bertanya lagi.")
+def delete_command(member_id: str, yes: bool) -> None:
+    """Delete the data of MEMBER_ID (requests, account, links, sessions, e-mail)."""
+    if not yes:
+        click.confirm(
+            f"Hapus semua data nomor anggota {member_id}? Tindakan ini tidak dapat dibatalkan.",
+            abort=True,
+        )
+    with db.transaction(services().engine) as connection:
+        counts = delete_person(connection, member_id)
+    if counts is None:
+        click.echo(f"Tidak ada data untuk nomor anggota {member_id}.", err=True)
+        raise SystemExit(1)
+    click.echo("Dihapus: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()) + ".")
+
+
+@privacy_cli.command("purge")
+def purge_command() -> None:
+    """Delete stale requests, links, sessions and counters (run it daily from a scheduler)."""
+    with db.transaction(services().engine) as connection:
+        counts = purge(connection)
+    click.echo("Dihapus: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()) + ".")

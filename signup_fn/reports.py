@@ -1,0 +1,208 @@
+"""Reports for the librarians: requests by status and month, the procedure's times, and the
+most-used resources; the same figures as a page, as CSV and on the command line.
+
+Rules:
+- Months are the library's (WIB) for requests, and `resource_clicks`' own months for clicks.
+- Request to decision is held against the procedure's standard: checking (10 minutes) plus
+  activation by the librarian (2 minutes) = 12 minutes. Decision to activation (the patron
+  sets the password) is shown without a standard.
+- Median and 90th percentile: linear interpolation between the sorted values (as a
+  spreadsheet's PERCENTILE.INC); with one value both are that value.
+- CSV: UTF-8 with a byte order mark, every cell passed through `neutralize_cell`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+
+from catalog.spreadsheet import neutralize_cell
+
+from . import db
+from .review import LIBRARY_TIME
+
+DECISION_STANDARD = timedelta(minutes=10 + 2)
+STATUSES = db.REQUEST_STATUSES
+REPORT_NAMES = ("status", "timing", "resources")
+BYTE_ORDER_MARK = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Minutes between two steps over `count` requests; `within` is the share (0..1) within
+    `standard` minutes, None when there is no standard or no value."""
+
+    label: str
+    count: int
+    median: float | None
+    p90: float | None
+    standard: float | None
+    within: float | None
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: str
+    counts: dict[str, int]
+    total: int
+
+
+@dataclass(frozen=True)
+class ResourceRow:
+    resource_id: str
+    total: int
+    months: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Report:
+    months: list[MonthRow]
+    timings: list[Durations]
+    resources: list[ResourceRow]
+    click_months: list[str]
+
+
+def minutes(delta: timedelta) -> float:
+    return delta.total_seconds() / 60
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The `fraction` percentile by linear interpolation (PERCENTILE.INC)."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def durations(label: str, values: Sequence[float], standard: timedelta | None) -> Durations:
+    if not values:
+        return Durations(label, 0, None, None, minutes(standard) if standard else None, None)
+    within = None
+    if standard is not None:
+        within = sum(1 for value in values if value <= minutes(standard)) / len(values)
+    return Durations(
+        label,
+        len(values),
+        statistics.median(values),
+        percentile(values, 0.9),
+        minutes(standard) if standard else None,
+        within,
+    )
+
+
+def month_of(moment: datetime) -> str:
+    return moment.astimezone(LIBRARY_TIME).strftime("%Y-%m")
+
+
+def by_month(timeline: Iterable[dict[str, Any]]) -> list[MonthRow]:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in timeline:
+        counts[month_of(row["created_at"])][row["status"]] += 1
+    return [
+        MonthRow(month, {status: counted[status] for status in STATUSES}, counted.total())
+        for month, counted in sorted(counts.items())
+    ]
+
+
+def timings(timeline: Iterable[dict[str, Any]]) -> list[Durations]:
+    to_decision: list[float] = []
+    to_activation: list[float] = []
+    for row in timeline:
+        if row["decided_at"] is not None:
+            to_decision.append(minutes(row["decided_at"] - row["created_at"]))
+            if row["activated_at"] is not None:
+                to_activation.append(minutes(row["activated_at"] - row["decided_at"]))
+    return [
+        durations("Permintaan → keputusan", to_decision, DECISION_STANDARD),
+        durations("Keputusan → aktivasi akun", to_activation, None),
+    ]
+
+
+def resources(clicks: Iterable[dict[str, Any]]) -> tuple[list[ResourceRow], list[str]]:
+    """Resources by clicks, most used first, with their clicks per month."""
+    per_resource: dict[str, dict[str, int]] = defaultdict(dict)
+    months: set[str] = set()
+    for row in clicks:
+        per_resource[row["resource_id"]][row["month"]] = row["clicks"]
+        months.add(row["month"])
+    rows = [
+        ResourceRow(resource_id, sum(by_month_.values()), by_month_)
+        for resource_id, by_month_ in per_resource.items()
+    ]
+    rows.sort(key=lambda row: (-row.total, row.resource_id))
+    return rows, sorted(months)
+
+
+def build_report(connection: Connection) -> Report:
+    timeline = db.request_timeline(connection)
+    resource_rows, click_months = resources(db.resource_click_rows(connection))
+    return Report(by_month(timeline), timings(timeline), resource_rows, click_months)
+
+
+# --- tables (for CSV and the command line) ---------------------------------------------------
+
+STATUS_LABELS = {"pending": "menunggu", "approved": "disetujui", "rejected": "ditolak"}
+
+
+def decimal(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def table(report: Report, name: str) -> list[list[str]]:
+    """One report as rows of text cells, header first."""
+    if name == "status":
+        header = ["bulan", *(STATUS_LABELS[status] for status in STATUSES), "jumlah"]
+        return [header] + [
+            [row.month, *(str(row.counts[status]) for status in STATUSES), str(row.total)]
+            for row in report.months
+        ]
+    if name == "timing":
+        header = [
+            "ukuran",
+            "jumlah",
+            "median_menit",
+            "p90_menit",
+            "standar_menit",
+            "dalam_standar_persen",
+        ]
+        return [header] + [
+            [
+                timing.label,
+                str(timing.count),
+                decimal(timing.median),
+                decimal(timing.p90),
+                decimal(timing.standard, 0),
+                decimal(None if timing.within is None else timing.within * 100),
+            ]
+            for timing in report.timings
+        ]
+    if name == "resources":
+        header = ["sumber", *report.click_months, "jumlah"]
+        return [header] + [
+            [
+                row.resource_id,
+                *(str(row.months.get(month, 0)) for month in report.click_months),
+                str(row.total),
+            ]
+            for row in report.resources
+        ]
+    raise ValueError(f"unknown report {name!r}")
+
+
+def to_csv(report: Report, name: str) -> str:
+    """One report as CSV (BOM, CRLF, formula-safe cells)."""
+    buffer = io.StringIO()
+    buffer.write(BYTE_ORDER_MARK)
+    writer = csv.writer(buffer)
+    for row in table(report, name):
+        writer.writerow(neutralize_cell(cell) for cell in row)
+    return buffer.getvalue()

@@ -1,0 +1,353 @@
+"""The librarian's review of account requests (SOP steps 2-3): one service for the admin pages
+and the `requests` CLI, so both decide the same way.
+
+Rules:
+- Only a pending request can be decided. The decision is one conditional UPDATE
+  (`... WHERE status = 'pending'`), so a double click or two librarians at once decide once;
+  the loser gets `NotPending`.
+- Approve, in one transaction: status `approved`, the decision row, the account
+  (`pending_activation`) with its activation token, the activation e-mail in the outbox, audit
+  rows. Without a mail server the link is returned once to be handed over (audit
+  `link_handed_over`); it is not stored anywhere (only the token's hash is).
+- Reject, in one transaction: status `rejected`, the reason, the rejection e-mail, audit.
+- Audit rows name the request by id and carry no personal data (a typed reason is `lainnya`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import accounts, db, mail
+from .member_check import MemberEvidence, check_request
+from .member_directory import (
+    DirectoryUnavailable,
+    ImportedDirectory,
+    MemberDirectory,
+    MemberRecord,
+    member_directory,
+)
+
+LIBRARY_TIME = ZoneInfo("Asia/Jakarta")  # WIB: the library's clock for dates and reports
+MAX_REASON_LENGTH = 200
+DIGEST_MARKER = "digest"
+
+
+@dataclass(frozen=True)
+class RejectReason:
+    """A reason from the short list, with what the patron can do next (for the e-mail)."""
+
+    code: str
+    text: str
+    advice: str
+
+
+REJECT_REASONS = (
+    RejectReason(
+        "bukan_anggota",
+        "Bukan anggota perpustakaan",
+        "Daftarkan diri sebagai anggota di meja layanan perpustakaan dengan membawa kartu "
+        "identitas (KTM/kartu pegawai), lalu ajukan permintaan akun lagi.",
+    ),
+    RejectReason(
+        "keanggotaan_berakhir",
+        "Keanggotaan sudah berakhir — perpanjang dulu di perpustakaan",
+        "Perpanjang keanggotaan Anda di meja layanan perpustakaan, lalu ajukan permintaan "
+        "akun lagi.",
+    ),
+    RejectReason(
+        "data_tidak_sesuai",
+        "Data tidak sesuai dengan kartu anggota",
+        "Periksa nomor anggota dan nama seperti tertulis pada kartu anggota, lalu ajukan "
+        "permintaan akun lagi; atau datang ke perpustakaan untuk memperbaiki data anggota.",
+    ),
+    RejectReason(
+        "permintaan_ganda",
+        "Permintaan ganda",
+        "Permintaan Anda yang lain sedang atau sudah diproses; tidak perlu mengajukan lagi.",
+    ),
+)
+OTHER_REASON_ADVICE = (
+    "Hubungi perpustakaan (datang ke meja layanan atau balas e-mail ini) bila ada pertanyaan."
+)
+
+
+class ReviewError(Exception):
+    """A decision that cannot be made; `str()` is the message for the librarian (Indonesian)."""
+
+
+class RequestNotFound(ReviewError):
+    def __init__(self, request_id: int) -> None:
+        super().__init__(f"Permintaan #{request_id} tidak ditemukan.")
+
+
+class NotPending(ReviewError):
+    """The request was already decided (double click, another librarian, the CLI)."""
+
+    def __init__(self, request_id: int, status: str) -> None:
+        self.status = status
+        label = {"approved": "disetujui", "rejected": "ditolak"}.get(status, status)
+        super().__init__(f"Permintaan #{request_id} sudah {label}; keputusan tidak diubah.")
+
+
+class AccountAlreadyActive(ReviewError):
+    def __init__(self, member_id: str) -> None:
+        super().__init__(
+            f"Nomor anggota {member_id} sudah memiliki akun aktif atau nonaktif; "
+            "permintaan tidak disetujui. Tolak sebagai permintaan ganda bila perlu."
+        )
+
+
+class InvalidReason(ReviewError):
+    pass
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a decision did. `handover_link` is set only when no mail server is configured:
+    the activation link, to show once to the librarian and never again."""
+
+    request_id: int
+    status: str
+    member_id: str
+    account_id: int | None = None
+    mail_id: int | None = None
+    handover_link: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class DirectoryInfo:
+    """Which member database the evidence comes from, for the page to say so."""
+
+    source: str  # "csv" or "slims"
+    members: int | None = None  # imported list only
+    imported_at: datetime | None = None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def library_now() -> datetime:
+    return db.utcnow().astimezone(LIBRARY_TIME)
+
+
+def library_today() -> date:
+    return library_now().date()
+
+
+class RememberedOutage:
+    """A directory that stops asking after the first `DirectoryUnavailable`: a queue of fifty
+    requests waits for one SLiMS timeout, not fifty."""
+
+    def __init__(self, directory: MemberDirectory) -> None:
+        self.directory = directory
+        self.source = directory.source
+        self.outage: DirectoryUnavailable | None = None
+
+    def lookup(self, member_id: str) -> MemberRecord | None:
+        if self.outage is not None:
+            raise self.outage
+        try:
+            return self.directory.lookup(member_id)
+        except DirectoryUnavailable as exc:
+            self.outage = exc
+            raise
+
+
+def evidence_for(requests: Iterable[Mapping[str, Any]]) -> dict[int, MemberEvidence]:
+    """The member check of each request (by id), from the app's member database."""
+    directory = RememberedOutage(member_directory())
+    today = library_today()
+    return {row["id"]: check_request(row, directory, today) for row in requests}
+
+
+def directory_info() -> DirectoryInfo:
+    directory = member_directory()
+    if isinstance(directory, ImportedDirectory):
+        try:
+            members, imported_at = directory.snapshot()
+        except SQLAlchemyError:  # shown as unknown; the evidence says why
+            return DirectoryInfo("csv")
+        return DirectoryInfo("csv", members, imported_at)
+    return DirectoryInfo(directory.source)
+
+
+def get_request(connection: Connection, request_id: int) -> dict[str, Any]:
+    row = db.get_request(connection, request_id)
+    if row is None:
+        raise RequestNotFound(request_id)
+    return row
+
+
+def record_check(connection: Connection, request_id: int, *, actor: str) -> bool:
+    """Audit `checked` (SOP step 2) the first time `actor` views a request; True if written."""
+    if db.has_audit(connection, action="checked", actor=actor, request_id=request_id):
+        return False
+    db.add_audit(connection, action="checked", outcome="ok", actor=actor, request_id=request_id)
+    return True
+
+
+# --- deciding --------------------------------------------------------------------------------
+
+
+def claim(connection: Connection, request_id: int, status: str) -> dict[str, Any]:
+    """Move the request from pending to `status`, or raise RequestNotFound / NotPending."""
+    if not db.decide_request(connection, request_id, status):
+        current = db.get_request(connection, request_id)
+        if current is None:
+            raise RequestNotFound(request_id)
+        raise NotPending(request_id, current["status"])
+    return get_request(connection, request_id)
+
+
+def approve(connection: Connection, request_id: int, *, actor: str) -> Decision:
+    """Approve in the caller's transaction (see the module's rule); raises ReviewError."""
+    row = claim(connection, request_id, "approved")
+    try:
+        account_id, token = accounts.create_account_for_request(
+            connection, request_id, member_id=row["member_id"], email=row["email"]
+        )
+    except accounts.AccountExists:
+        raise AccountAlreadyActive(row["member_id"]) from None
+    db.insert_decision(
+        connection,
+        request_id=request_id,
+        decision="approved",
+        decided_by=actor,
+        account_id=account_id,
+    )
+    db.add_audit(connection, action="approved", outcome="ok", actor=actor, request_id=request_id)
+    link = mail.public_url(accounts.activation_path(token))
+    if not mail.mail_configured(current_app):
+        db.add_audit(
+            connection,
+            action="link_handed_over",
+            outcome="ok",
+            actor=actor,
+            request_id=request_id,
+        )
+        return Decision(request_id, "approved", row["member_id"], account_id, handover_link=link)
+    mail_id = mail.queue_mail(
+        connection,
+        row["email"],
+        "activation",
+        name=row["name"],
+        member_id=row["member_id"],
+        link=link,
+        hours=current_app.config["ACTIVATION_TOKEN_HOURS"],
+    )
+    db.add_audit(
+        connection,
+        action="mail_queued",
+        outcome="ok",
+        actor=actor,
+        reason=f"activation outbox:{mail_id}",
+        request_id=request_id,
+    )
+    return Decision(request_id, "approved", row["member_id"], account_id, mail_id=mail_id)
+
+
+def reason_for(choice: str | None, typed: str | None) -> tuple[str, str, str]:
+    """(text, advice, audit code) of a rejection: the typed reason wins over the list's.
+
+    Raises InvalidReason when neither is given or the typed one is too long or not text."""
+    typed = unicodedata.normalize("NFC", (typed or "").strip())
+    if typed:
+        if len(typed) > MAX_REASON_LENGTH:
+            raise InvalidReason(f"Alasan paling panjang {MAX_REASON_LENGTH} karakter.")
+        if any(unicodedata.category(char) in {"Cc", "Cs"} for char in typed):
+            raise InvalidReason("Alasan memuat karakter kendali; tulis ulang alasannya.")
+        listed = next((r for r in REJECT_REASONS if r.text.casefold() == typed.casefold()), None)
+        if listed is not None:
+            return listed.text, listed.advice, listed.code
+        return typed, OTHER_REASON_ADVICE, "lainnya"
+    for listed in REJECT_REASONS:
+        if choice in (listed.code, listed.text):
+            return listed.text, listed.advice, listed.code
+    raise InvalidReason("Pilih alasan penolakan atau tuliskan alasannya.")
+
+
+def reject(
+    connection: Connection,
+    request_id: int,
+    *,
+    actor: str,
+    choice: str | None = None,
+    typed: str | None = None,
+) -> Decision:
+    """Reject in the caller's transaction with a listed (`choice`) or `typed` reason."""
+    text, advice, code = reason_for(choice, typed)
+    row = claim(connection, request_id, "rejected")
+    db.insert_decision(
+        connection, request_id=request_id, decision="rejected", decided_by=actor, reason=text
+    )
+    db.add_audit(
+        connection,
+        action="rejected",
+        outcome="ok",
+        actor=actor,
+        reason=code,
+        request_id=request_id,
+    )
+    mail_id = mail.queue_mail(
+        connection,
+        row["email"],
+        "rejection",
+        name=row["name"],
+        member_id=row["member_id"],
+        reason=text,
+        advice=advice,
+    )
+    db.add_audit(
+        connection,
+        action="mail_queued",
+        outcome="ok",
+        actor=actor,
+        reason=f"rejection outbox:{mail_id}",
+        request_id=request_id,
+    )
+    return Decision(request_id, "rejected", row["member_id"], mail_id=mail_id, reason=text)
+
+
+# --- alerting --------------------------------------------------------------------------------
+
+
+def notify_librarians(connection: Connection) -> int:
+    """Queue the new-requests digest to every active librarian with an e-mail address when
+    requests arrived since the last digest; returns how many messages were queued.
+
+    The digest says how many, not who (no personal data by e-mail); the marker remembers the
+    newest request covered, so each request is announced once."""
+    since = db.get_marker(connection, DIGEST_MARKER)
+    new, newest = db.pending_since(connection, since)
+    if not new or newest is None:
+        return 0
+    recipients = db.active_librarian_emails(connection)
+    pending = db.count_pending(connection)
+    for address in recipients:
+        mail.queue_mail(
+            connection,
+            address,
+            "new_requests",
+            new=new,
+            pending=pending,
+            link=mail.public_url("/admin/"),
+        )
+    db.set_marker(connection, DIGEST_MARKER, newest)
+    db.add_audit(
+        connection,
+        action="digest_queued",
+        outcome="ok" if recipients else "no_recipient",
+        actor="system",
+        reason=f"{new} permintaan baru; {len(recipients)} penerima",
+    )
+    return len(recipients)

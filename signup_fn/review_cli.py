@@ -1,0 +1,157 @@
+"""`flask --app signup_fn requests ...`: the review from the command line, through the same
+`review` functions as the admin pages. Actor `cli`, or `librarian:<id>` with `--by USERNAME`.
+
+`requests notify` (for a scheduler) sends the new-requests digest; `requests report` prints
+the reports' figures.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import admin_layout, db, librarians, mail, reports, review
+from .services import services
+
+requests_cli = AppGroup("requests", help="Permintaan akun: periksa, setujui, tolak, laporan.")
+
+STATUS_CHOICE = click.Choice(["pending", "approved", "rejected", "all"])
+BY_OPTION = click.option(
+    "--by", "username", default=None, help="Nama pengguna pustakawan yang memutuskan."
+)
+
+
+def actor_for(username: str | None) -> str:
+    """`cli`, or the active librarian USERNAME's actor."""
+    if username is None:
+        return "cli"
+    with services().engine.connect() as connection:
+        librarian = db.find_librarian(connection, username.strip().lower())
+    if librarian is None or not librarian["active"]:
+        raise click.BadParameter("pustakawan tidak ditemukan atau nonaktif.", param_hint="--by")
+    return librarians.actor(librarian["id"])
+
+
+def send_now() -> None:
+    """Try the outbox at once (best effort; `mail send` retries later)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if mail.mail_configured(app):
+        mail.send_quietly(app)
+
+
+@requests_cli.command("list")
+@click.option("--status", type=STATUS_CHOICE, default="pending", show_default=True)
+def list_command(status: str) -> None:
+    """List requests (pending ones oldest first)."""
+    with services().engine.connect() as connection:
+        rows = db.list_requests(connection, None if status == "all" else status)
+    for row in rows:
+        click.echo(
+            f"#{row['id']}\t{row['status']}\t{admin_layout.wib(row['created_at'])}"
+            f" ({admin_layout.age(row['created_at'])})\t{row['member_id']}\t{row['name']}"
+        )
+    click.echo(f"{len(rows)} permintaan.")
+
+
+@requests_cli.command("show")
+@click.argument("request_id", type=int)
+def show_command(request_id: int) -> None:
+    """Show a request with the member check's evidence."""
+    with services().engine.connect() as connection:
+        row = db.get_request(connection, request_id)
+    if row is None:
+        raise click.ClickException(str(review.RequestNotFound(request_id)))
+    evidence = review.evidence_for([row])[request_id]
+    record = evidence.record
+    lines = [
+        ("Permintaan", f"#{row['id']} ({row['status']})"),
+        (
+            "Diterima",
+            f"{admin_layout.wib(row['created_at'])} ({admin_layout.age(row['created_at'])})",
+        ),
+        ("Nomor anggota", row["member_id"]),
+        ("Nama", f"{row['name']} | anggota: {record.name if record else '-'}"),
+        ("E-mail", f"{row['email']} | anggota: {(record.email or '-') if record else '-'}"),
+        (
+            "Program studi",
+            f"{row['programme']} | anggota: {(record.inst_name or '-') if record else '-'}",
+        ),
+        ("Sumber data anggota", review.directory_info().source),
+        ("Saran", evidence.suggestion),
+    ]
+    if row["decided_at"] is not None:
+        reason = f"; alasan: {row['reason']}" if row["reason"] else ""
+        lines.append(
+            ("Keputusan", f"{admin_layout.wib(row['decided_at'])} oleh {row['decided_by']}{reason}")
+        )
+    for label, value in lines:
+        click.echo(f"{label}: {value}")
+
+
+@requests_cli.command("approve")
+@click.argument("request_id", type=int)
+@BY_OPTION
+def approve_command(request_id: int, username: str | None) -> None:
+    """Approve a request: the account is made and the activation link sent (or printed once)."""
+    actor = actor_for(username)
+    try:
+        with db.transaction(services().engine) as connection:
+            decision = review.approve(connection, request_id, actor=actor)
+    except review.ReviewError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Permintaan #{request_id} disetujui (nomor anggota {decision.member_id}).")
+    if decision.handover_link:
+        click.echo("Server e-mail belum diatur. Serahkan tautan aktivasi ini kepada pemohon")
+        click.echo("(sekali pakai; tidak akan ditampilkan lagi):")
+        click.echo(decision.handover_link)
+    else:
+        click.echo("E-mail aktivasi masuk antrean pengiriman.")
+        send_now()
+
+
+@requests_cli.command("reject")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="Alasan (teks, atau kode dari daftar).")
+@BY_OPTION
+def reject_command(request_id: int, reason: str, username: str | None) -> None:
+    """Reject a request with a reason; the patron gets an e-mail."""
+    actor = actor_for(username)
+    listed = {item.code for item in review.REJECT_REASONS}
+    choice, typed = (reason, None) if reason in listed else (None, reason)
+    try:
+        with db.transaction(services().engine) as connection:
+            decision = review.reject(
+                connection, request_id, actor=actor, choice=choice, typed=typed
+            )
+    except review.ReviewError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Permintaan #{request_id} ditolak: {decision.reason}.")
+    send_now()
+
+
+@requests_cli.command("notify")
+def notify_command() -> None:
+    """E-mail the librarians when new requests arrived since the last digest (for cron)."""
+    with db.transaction(services().engine) as connection:
+        queued = review.notify_librarians(connection)
+    if queued:
+        click.echo(f"Pemberitahuan permintaan baru dikirim ke {queued} pustakawan.")
+        send_now()
+    else:
+        click.echo("Tidak ada permintaan baru sejak pemberitahuan terakhir (atau tanpa penerima).")
+
+
+@requests_cli.command("report")
+def report_command() -> None:
+    """Print the reports' figures (the same as /admin/reports)."""
+    with services().engine.connect() as connection:
+        report = reports.build_report(connection)
+    for name, title in (
+        ("status", "Permintaan menurut status dan bulan"),
+        ("timing", "Waktu layanan (menit; standar keputusan 12 menit)"),
+        ("resources", "Sumber yang paling sering dibuka"),
+    ):
+        click.echo(f"== {title}")
+        for row in reports.table(report, name):
+            click.echo("\t".join(row))

@@ -1,0 +1,146 @@
+"""`/go/<resource-id>`: redirects only to catalog URLs, members-only behind a login, one click
+per use and month with nothing about the person, an `access` audit row for patrons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from catalog_sample import FREE_URL, MEMBERS_URL, PAID_URL, write_catalog
+from flask import Flask
+from stored import audit_rows, rows
+from web import active_account, login, post_form
+
+from signup_fn import db
+
+MEMBER = "P27820121001"
+PROXY = "https://proxy.kampus.example/login?url="
+
+
+@pytest.fixture
+def go_app(make_app, tmp_path: Path) -> Flask:
+    return make_app(CATALOG_PATH=str(write_catalog(tmp_path / "resources.yml")))
+
+
+def this_month() -> str:
+    return datetime.now(UTC).strftime("%Y-%m")
+
+
+def clicks(app: Flask) -> dict[str, int]:
+    return {
+        row["resource_id"]: row["clicks"]
+        for row in rows(app, db.resource_clicks)
+        if row["month"] == this_month()
+    }
+
+
+def test_free_and_paid_resources_redirect_at_once(make_app, tmp_path: Path) -> None:
+    app = make_app(CATALOG_PATH=str(write_catalog(tmp_path / "resources.yml")), PROXY_PREFIX=PROXY)
+    client = app.test_client()
+    free = client.get("/go/sumber-gratis")
+    paid = client.get("/go/jurnal-berbayar")
+    assert (free.status_code, free.headers["Location"]) == (302, FREE_URL)
+    assert (paid.status_code, paid.headers["Location"]) == (302, PROXY + PAID_URL)
+    assert free.headers["Cache-Control"] == "no-store"  # every use reaches the counter
+    assert clicks(app) == {"sumber-gratis": 1, "jurnal-berbayar": 1}
+    assert [row["action"] for row in audit_rows(app)] == []  # anonymous: nobody to name
+
+
+def test_paid_without_a_proxy_prefix_goes_to_the_url(go_app: Flask) -> None:
+    response = go_app.test_client().get("/go/jurnal-berbayar")
+    assert response.headers["Location"] == PAID_URL
+
+
+def test_members_resource_sends_a_visitor_to_login_and_back(go_app: Flask) -> None:
+    client = go_app.test_client()
+    response = client.get("/go/koleksi-anggota")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/go/koleksi-anggota"
+    assert clicks(go_app) == {}  # the bounce is no use of the resource
+    active_account(go_app, client, MEMBER)
+    post_form(client, "/logout", {}, form_path="/members")
+    back = login(client, MEMBER, next="/go/koleksi-anggota")
+    assert back.status_code == 303
+    assert back.headers["Location"] == "/go/koleksi-anggota"
+    opened = client.get(back.headers["Location"])
+    assert (opened.status_code, opened.headers["Location"]) == (302, MEMBERS_URL)
+    assert clicks(go_app) == {"koleksi-anggota": 1}
+
+
+def test_a_patrons_access_is_counted_and_audited_without_personal_data(go_app: Flask) -> None:
+    client = go_app.test_client()
+    account_id = active_account(go_app, client, MEMBER)
+    for _ in range(3):
+        assert client.get("/go/koleksi-anggota").headers["Location"] == MEMBERS_URL
+    client.get("/go/sumber-gratis")
+    assert clicks(go_app) == {"koleksi-anggota": 3, "sumber-gratis": 1}
+    assert set(db.resource_clicks.c.keys()) == {"resource_id", "month", "clicks"}
+    access = [row for row in audit_rows(go_app) if row["action"] == "access"]
+    assert [(row["actor"], row["reason"], row["outcome"]) for row in access] == [
+        (f"patron:{account_id}", "resource:koleksi-anggota", "ok")
+    ] * 3
+    for row in access:
+        assert row["created_at"].utcoffset().total_seconds() == 0
+        assert MEMBER not in " ".join(str(value) for value in row.values())
+
+
+def test_logged_out_the_members_link_goes_to_login_again(go_app: Flask) -> None:
+    client = go_app.test_client()
+    active_account(go_app, client, MEMBER)
+    assert client.get("/go/koleksi-anggota").headers["Location"] == MEMBERS_URL
+    post_form(client, "/logout", {}, form_path="/members")
+    response = client.get("/go/koleksi-anggota")
+    assert response.headers["Location"] == "/login?next=/go/koleksi-anggota"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/go/tidak-ada",
+        "/go/koleksi-lama",  # past its available_until
+        "/go/KOLEKSI-ANGGOTA",
+        "/go/%2F%2Fevil.example",
+        "/go/https:%2F%2Fevil.example",
+        "/go/" + "a" * 200,
+    ],
+)
+def test_unknown_or_expired_ids_are_a_404_page(go_app: Flask, path: str) -> None:
+    # (Werkzeug first folds `//` in a path with a redirect to the same host's /go/...)
+    response = go_app.test_client().get(path, follow_redirects=True)
+    assert response.status_code == 404
+    assert all(step.location.startswith("http://localhost/go/") for step in response.history)
+    page = response.get_data(as_text=True)
+    assert "Sumber tidak ditemukan" in page
+    assert '<html lang="id">' in page
+    assert clicks(go_app) == {}
+
+
+def test_the_target_never_comes_from_the_request(go_app: Flask) -> None:
+    client = go_app.test_client()
+    for query in ("?next=https://evil.example", "?url=https://evil.example"):
+        response = client.get("/go/sumber-gratis" + query)
+        assert response.headers["Location"] == FREE_URL
+    response = client.get("/go/sumber-gratis", headers={"Host": "evil.example"})
+    assert response.headers["Location"] == FREE_URL
+
+
+def test_an_invalid_catalog_gives_a_503_page(go_app: Flask, tmp_path: Path) -> None:
+    (tmp_path / "resources.yml").write_text("subjects: [\n", encoding="utf-8")
+    response = go_app.test_client().get("/go/sumber-gratis")
+    assert response.status_code == 503
+    assert "Layanan sedang tidak tersedia" in response.get_data(as_text=True)
+
+
+def test_clicks_of_another_month_are_kept_apart(go_app: Flask) -> None:
+    with go_app.app_context():
+        from signup_fn.services import services
+
+        with db.transaction(services().engine) as connection:
+            db.count_click(connection, "sumber-gratis", "2020-01")
+    go_app.test_client().get("/go/sumber-gratis")
+    stored = {
+        (row["resource_id"], row["month"]): row["clicks"]
+        for row in rows(go_app, db.resource_clicks)
+    }
+    assert stored == {("sumber-gratis", "2020-01"): 1, ("sumber-gratis", this_month()): 1}
