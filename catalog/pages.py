@@ -3,18 +3,20 @@
 The rules: the generator only reads the loaded catalog and the settings and returns
 `{path relative to docs_dir: content}`; it imports nothing of MkDocs, so the same files can
 be written to disk for a Zensical build. Markup lives in `catalog/templates/`, rendered with
-autoescape on; front matter values are quoted by the YAML emitter, HTML-escaped first because
-MkDocs and Material treat page titles as HTML.
+autoescape on, and a page's body is final HTML (the MkDocs hook publishes it without
+Markdown); front matter values are HTML-escaped, because MkDocs and Material treat page titles
+as HTML, then written as double-quoted YAML strings.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
@@ -32,14 +34,25 @@ SUBJECTS_PAGE = "subjek/index.md"
 ACCOUNT_PAGE = "akun.md"  # hand-written (docs/akun.md)
 JSON_EXPORT = "resources.json"
 CSV_EXPORT = "resources.csv"
+# What JSON leaves raw but YAML reads otherwise: characters outside YAML's printable set and
+# the line breaks NEL, U+2028, U+2029 (JSON itself escapes the C0 controls, `"` and `\`).
+YAML_UNSAFE = re.compile(
+    r"[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def front_matter(value: object) -> Markup:
-    """A front matter scalar: HTML-escaped text in a double-quoted YAML string."""
-    quoted = yaml.safe_dump(
-        str(escape(value)), default_style='"', allow_unicode=True, width=1_000_000
-    )
-    return Markup(quoted.strip())  # noqa: S704 - the YAML emitter quoted an escaped string
+    """A front matter scalar: HTML-escaped text in a double-quoted YAML string.
+
+    A JSON string is a YAML double-quoted scalar once the characters YAML would reject or
+    read as line breaks (DEL, C1 controls, NEL, U+2028, U+2029) are `\\u`-escaped too.
+    """
+    quoted = json.dumps(str(escape(value)), ensure_ascii=False)
+    return Markup(YAML_UNSAFE.sub(_yaml_escape, quoted))  # noqa: S704 - a quoted, escaped string
 
 
 @cache

@@ -30,6 +30,8 @@ RECENT_COUNT = 6
 
 def fold(text: str) -> str:
     """Text as the A-Z filter compares it: lower case, no accents, single spaces."""
+    if text.isascii():  # nothing to decompose: the common case, kept fast
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())

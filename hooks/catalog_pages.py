@@ -5,20 +5,29 @@ The rules: the catalog is loaded once per build and its pages are added as gener
 problem, `resources.yml:LINE: ID: message`; `mkdocs serve` rebuilds when the catalog changes.
 The catalog file is `extra.catalog.file` relative to mkdocs.yml's folder, or the path in the
 PORTAL_CATALOG environment variable (tests point builds at fixtures this way).
+
+The generated pages' bodies are final HTML (escaped by the templates, links already final
+URLs), so they skip Markdown: their front matter is read as for any page, their body becomes
+the page's content as it is, and their table of contents comes from their `<hN id="...">`
+headings. This keeps the build near a bare mkdocs-material build of as many pages.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents, get_toc
 
 from catalog.errors import CatalogError
 from catalog.loader import load_catalog
@@ -27,7 +36,18 @@ from catalog.site_settings import SettingsError, SiteSettings
 
 CATALOG_ENV = "PORTAL_CATALOG"
 
+# A heading of a generated page whose only attribute is its id goes into the page's table of
+# contents, as a Markdown heading would (the A-Z letters carry a class too and stay out).
+TOC_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+# Every id of a generated page: the anchors other pages' links may point at.
+ANCHOR_ID = re.compile(r'\sid="([^"]+)"')
+
 log = logging.getLogger("mkdocs.hooks.catalog_pages")
+
+# The generated pages of the current build (src_uri), and the HTML bodies of those whose
+# Markdown step was skipped, waiting for on_page_content. Reset on each (re)build.
+_generated_pages: set[str] = set()
+_bodies: dict[str, str] = {}
 
 
 def site_settings(config: MkDocsConfig) -> SiteSettings:
@@ -77,14 +97,51 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # Expired entries simply leave the site, so warnings are shown without failing --strict.
     for warning in loaded.warnings:
         log.info(str(warning))
+    _generated_pages.clear()
+    _bodies.clear()
     for src_uri, content in generate_site_files(loaded, settings, date.today()).items():
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             raise PluginError(
                 f"docs/{src_uri} bentrok dengan halaman yang dibuat dari katalog; hapus berkasnya."
             )
-        files.append(File.generated(config, src_uri, content=content))
+        generated = File.generated(config, src_uri, content=content)
+        files.append(generated)
+        if generated.is_documentation_page():
+            _generated_pages.add(src_uri)
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    """A generated page's body is final HTML: keep it aside and give Markdown nothing to do."""
+    if page.file.src_uri not in _generated_pages:
+        return None
+    _bodies[page.file.src_uri] = markdown
+    return ""
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    """A generated page's content is its body as the templates wrote it, with the table of
+    contents and the anchor ids (checked by MkDocs' link validation) Markdown would have found."""
+    body = _bodies.pop(page.file.src_uri, None)
+    if body is None:
+        return None
+    page.toc = table_of_contents(body)
+    page.present_anchor_ids = set(ANCHOR_ID.findall(body))
+    return body
+
+
+def table_of_contents(html: str) -> TableOfContents:
+    """The page's `<hN id="...">` headings, nested by level as Markdown's toc nests them."""
+    root: list[dict[str, Any]] = []
+    open_headings: list[dict[str, Any]] = []  # the last heading seen at each depth
+    for level, anchor, title in TOC_HEADING.findall(html):
+        token = {"level": int(level), "id": anchor, "name": title, "children": []}
+        while open_headings and open_headings[-1]["level"] >= token["level"]:
+            open_headings.pop()
+        (open_headings[-1]["children"] if open_headings else root).append(token)
+        open_headings.append(token)
+    return get_toc(root)
 
 
 def on_serve(

@@ -55,3 +55,35 @@ def article(html: str) -> str:
     """The page's content area (Material's <article>), without the theme's chrome."""
     start = html.index("<article")
     return html[start : html.index("</article>", start)]
+
+
+URL_ATTRIBUTES = frozenset({"href", "src", "action"})
+
+
+@dataclass
+class _References(HTMLParser):
+    urls: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is not None and name in URL_ATTRIBUTES:
+                self.urls.append(value)
+            elif value and name == "id":
+                self.ids.add(value)
+
+
+def references(html: str) -> tuple[list[str], set[str]]:
+    """The URLs a page points at (href, src, action) and the ids its elements carry."""
+    collector = _References()
+    collector.feed(html)
+    return collector.urls, collector.ids
+
+
+def block(html: str, opening: str, closing: str) -> str:
+    """The part of `html` from the first `opening` text to the next `closing` text."""
+    start = html.index(opening)
+    return html[start : html.index(closing, start)]

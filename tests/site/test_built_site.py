@@ -7,10 +7,10 @@ import gzip
 import io
 import json
 from pathlib import Path, PurePosixPath
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from html_parts import article, elements
+from html_parts import article, block, elements, references
 from site_build import FUNCTION_URL, PROXY_PREFIX, BuiltSite
 
 AVAILABLE = {
@@ -247,21 +247,59 @@ def test_edit_link_points_at_the_entry_line(built_site: BuiltSite) -> None:
     assert edit.attrs["href"] == f"{built_site.settings.edit_url}#L{line}"
 
 
-def test_links_between_generated_pages_resolve(built_site: BuiltSite) -> None:
+def test_every_internal_link_of_the_site_resolves(built_site: BuiltSite) -> None:
+    """The generated pages skip Markdown, so MkDocs validates none of their links: every
+    relative URL of every built page must reach a file, and its #fragment an id there."""
     site = built_site.site
-    pages = [site / "index.html", *site.glob("*/index.html"), *site.glob("*/*/index.html")]
-    broken = []
-    for page in pages:
+    pages = {page: references(page.read_text(encoding="utf-8")) for page in site.rglob("*.html")}
+    assert len(pages) > 20
+    broken, checked = [], 0
+    for page, (urls, _) in pages.items():
         base = "/" + page.relative_to(site).as_posix()
-        for a in elements(article(page.read_text(encoding="utf-8")), "a", "form"):
-            target = a.attrs.get("href") or a.attrs.get("action") or ""
-            parts = urlsplit(urljoin(base, target))
-            if parts.scheme or parts.netloc or not target or target.startswith("#"):
+        for url in urls:
+            parts = urlsplit(urljoin(base, url))
+            if parts.scheme or parts.netloc:
                 continue
-            path = site / parts.path.lstrip("/")
-            if not (path.is_file() or (path / "index.html").is_file()):
-                broken.append((base, target))
+            checked += 1
+            target = site / unquote(parts.path).lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            fragment = unquote(parts.fragment)
+            if not target.is_file() or (fragment and fragment not in pages[target][1]):
+                broken.append((base, url))
     assert broken == []
+    assert checked > 300
+
+
+def test_generated_pages_keep_their_headings_toc_and_search_sections(built_site: BuiltSite) -> None:
+    page = built_site.read("sumber/garuda/index.html")
+    toc = block(page, '<nav class="md-nav md-nav--secondary"', "</nav>")
+    assert [a.attrs["href"] for a in elements(toc, "a")] == ["#cara-mengakses", "#keterangan"]
+    assert '<a href="#cara-mengakses" class="md-skip">' in page
+    home = built_site.read("index.html")
+    assert '<h1 id="e-resource-perpustakaan">E-resource Perpustakaan</h1>' in home
+    toc = block(home, '<nav class="md-nav md-nav--secondary"', "</nav>")
+    assert [a.text.strip() for a in elements(toc, "a")] == [
+        "Pilihan pustakawan",
+        "Baru ditambahkan",
+        "Uji coba",
+        "Jelajahi menurut",
+    ]
+    docs = json.loads(built_site.read("search/search_index.json"))["docs"]
+    titles = {doc["location"]: doc["title"] for doc in docs}
+    assert titles["sumber/garuda/"] == "Garuda (Garba Rujukan Digital)"
+    assert titles["sumber/garuda/#cara-mengakses"] == "Cara mengakses"
+    assert titles["#pilihan-pustakawan"] == "Pilihan pustakawan"
+
+
+def test_resource_pages_stay_out_of_the_navigation(built_site: BuiltSite) -> None:
+    page = built_site.read("sumber/garuda/index.html")
+    nav = block(
+        page, '<nav class="md-nav md-nav--primary"', '<div class="md-sidebar md-sidebar--secondary"'
+    )
+    links = [a.attrs["href"] for a in elements(nav, "a")]
+    assert any(href.endswith("katalog/") for href in links)
+    assert not any("sumber/" in href for href in links)
 
 
 def test_json_export_holds_every_available_resource(built_site: BuiltSite) -> None:
@@ -275,6 +313,7 @@ def test_json_export_holds_every_available_resource(built_site: BuiltSite) -> No
     assert records["garuda"]["page"] == "sumber/garuda/"
     assert records["panduan-klinis"]["description"].endswith("<script>alert(1)</script>")
     assert "<" not in text  # markup characters are \u-escaped in the file itself
+    assert len(text.splitlines()) == len(AVAILABLE) + 2  # "[", one record per line, "]"
 
 
 def test_csv_export_neutralises_formulas(built_site: BuiltSite) -> None:

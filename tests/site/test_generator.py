@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from site_build import BAD_CATALOG, GOOD_CATALOG, REPO, BuiltSite, mkdocs_build, write_config
 
 from catalog.exports import neutralize_cell
@@ -78,12 +79,15 @@ def test_neutralize_cell(cell: str, safe: str) -> None:
 
 
 def test_front_matter_quotes_and_escapes() -> None:
-    import yaml
-
     value = 'a: "b" <i>\n😀 ---'
     assert yaml.safe_load(f"title: {front_matter(value)}")["title"] == (
         "a: &#34;b&#34; &lt;i&gt;\n😀 ---"
     )
+    # what YAML would reject or read as a line break comes back unchanged too
+    odd = "tab\there \\ \x7f \x85 \x9f \u2028 \u2029 \ufeff \ufffe end"
+    quoted = front_matter(odd)
+    assert "\n" not in quoted
+    assert yaml.safe_load(f"title: {quoted}")["title"] == odd
 
 
 def test_settings_are_checked() -> None:
@@ -166,3 +170,22 @@ def test_bad_catalog_fails_the_build_with_every_problem(tmp_path: Path) -> None:
     assert f"{shown}:{typo}: garuda: " in result.stderr
     assert f"{shown}:{bad_url}: jahat: " in result.stderr
     assert "Katalog tidak valid (2 masalah)" in result.stderr
+
+
+def test_anchors_of_generated_pages_are_validated(tmp_path: Path) -> None:
+    """Generated pages skip Markdown, yet links from hand-written pages to their anchors are
+    still checked by MkDocs: a missing anchor fails --strict, existing ones pass."""
+    config = write_config(tmp_path)
+    (tmp_path / "docs" / "akun.md").write_text(
+        "# Cara mendapatkan akun\n\n[a](sumber/garuda.md#keterangan) "
+        "[b](katalog/index.md#huruf-g) [c](sumber/garuda.md#tidak-ada)\n",
+        encoding="utf-8",
+    )
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["validation"] = {"anchors": "warn"}
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    result = mkdocs_build(config, GOOD_CATALOG)
+    assert result.returncode != 0
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    assert len(warnings) == 1
+    assert "'sumber/garuda.md#tidak-ada'" in warnings[0]
