@@ -15,12 +15,12 @@ from sqlalchemy import Connection
 
 from . import db, reports, review
 from .admin_auth import librarian_required
+from .form_input import form_field
 from .services import services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 QUEUE_LIMIT = 100
-MAX_FIELD = 1000
 STATUS_CODES = {
     review.RequestNotFound: 404,
     review.NotPending: 409,
@@ -32,11 +32,6 @@ STATUS_CODES = {
 def read_only() -> Any:
     """A read-only connection (SQLite begins it deferred)."""
     return services().engine.connect().execution_options(read_only=True)
-
-
-def field(name: str) -> str:
-    value = request.form.get(name, "")
-    return value if len(value) <= MAX_FIELD else ""
 
 
 def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -120,7 +115,7 @@ def approve(request_id: int) -> tuple[str, int]:
 @bp.post("/requests/<int:request_id>/reject")
 @librarian_required
 def reject(request_id: int) -> tuple[str, int]:
-    choice, typed = field("reason"), field("reason_other")
+    choice, typed = form_field("reason"), form_field("reason_other")
     try:
         with db.transaction(services().engine) as connection:
             decision = review.reject(

@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, g, redirect, render_template, request, url_f
 from werkzeug.wrappers import Response
 
 from . import auth_session, db, librarians
+from .form_input import form_field
 from .passwords import MIN_LENGTH, RECOMMENDED_LENGTH, PasswordRejected
 from .services import services
 
@@ -47,20 +48,15 @@ def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
 
 
-def field(name: str) -> str:
-    value = request.form.get(name, "")
-    return value if len(value) <= 1000 else ""
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | tuple[str, int]:
     next_path = auth_session.local_path(request.values.get("next"))
     if request.method == "GET":
         return page("admin/login.html", next=next_path)
-    username = field("username")
+    username = form_field("username")
     with db.transaction(services().engine) as connection:
         librarian_id = librarians.authenticate(
-            connection, username, field("password"), field("code")
+            connection, username, form_field("password"), form_field("code")
         )
         if librarian_id is not None:
             auth_session.login_user(connection, "librarian", librarian_id)
@@ -94,7 +90,7 @@ def setup(token: str) -> Response | tuple[str, int]:
     except librarians.SetupError:
         return page("admin/setup_invalid.html", 404)
     username = librarian["username"]
-    secret = field("totp_secret") if request.method == "POST" else pyotp.random_base32()
+    secret = form_field("totp_secret") if request.method == "POST" else pyotp.random_base32()
     if not BASE32_SECRET.fullmatch(secret):
         secret = pyotp.random_base32()
     form = {
@@ -104,10 +100,10 @@ def setup(token: str) -> Response | tuple[str, int]:
     }
     if request.method == "GET":
         return page("admin/setup.html", **form)
-    password = field("password")
-    if password != field("password_confirm"):
+    password = form_field("password")
+    if password != form_field("password_confirm"):
         return page("admin/setup.html", 422, error="Kedua kata sandi tidak sama.", **form)
-    code = field("code").strip()
+    code = form_field("code").strip()
     if code and librarians.totp_step(secret, code) is None:
         return page("admin/setup.html", 422, error="Kode autentikator salah; coba lagi.", **form)
     try:

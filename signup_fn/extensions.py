@@ -23,6 +23,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from catalog.labels import date_label
+
 from . import db, mail, slims
 from .slims_write import write_engine
 
@@ -207,24 +209,6 @@ def mark_done(connection: Connection, extension_id: int, *, actor: str) -> bool:
     return done
 
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
 def tanggal(value: date | None) -> str:
     """A date as Indonesians write it: `5 Maret 2026` (empty when unknown)."""
-    if value is None:
-        return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return "" if value is None else date_label(value)

@@ -25,6 +25,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from . import accounts, auth_session, db
+from .form_input import form_field
 from .passwords import MIN_LENGTH, RECOMMENDED_LENGTH, PasswordRejected
 from .ratelimit import Limit, limit_key
 from .services import services
@@ -79,19 +80,14 @@ def invalid_link() -> tuple[str, int]:
     )
 
 
-def field(name: str) -> str:
-    value = request.form.get(name, "")
-    return value if len(value) <= 1000 else ""
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | tuple[str, int]:
     next_path = auth_session.local_path(request.values.get("next"))
     if request.method == "GET":
         return page("auth/login.html", next=next_path)
-    member_id = field("member_id")
+    member_id = form_field("member_id")
     with db.transaction(services().engine) as connection:
-        account_id = accounts.authenticate(connection, member_id, field("password"))
+        account_id = accounts.authenticate(connection, member_id, form_field("password"))
         if account_id is not None:
             auth_session.login_user(connection, "patron", account_id)
     if account_id is None:
@@ -122,8 +118,8 @@ def password_form(purpose: Purpose, token: str) -> Response | tuple[str, int]:
             )
         if request.method == "GET":
             return page(template, member_id=account["member_id"])
-        password = field("password")
-        if password != field("password_confirm"):
+        password = form_field("password")
+        if password != form_field("password_confirm"):
             return page(template, 422, member_id=account["member_id"], error=MISMATCH)
         with db.transaction(engine) as connection:
             account_id = accounts.set_password_with_token(connection, purpose, token, password)
@@ -157,7 +153,7 @@ def forgot() -> tuple[str, int]:
     """The same answer whether or not an account matched (nothing to enumerate)."""
     if request.method == "GET":
         return page("auth/forgot.html")
-    identifier = field("identifier").strip()
+    identifier = form_field("identifier").strip()
     if not identifier:
         return page("auth/forgot.html", 422, error="Isi nomor anggota atau alamat e-mail.")
     secret = current_app.config["SECRET_KEY"]
@@ -186,13 +182,13 @@ def password() -> tuple[str, int]:
     """Change the password (the current one is asked); other sessions end."""
     if request.method == "GET":
         return page("auth/password.html")
-    new = field("new_password")
-    if new != field("new_password_confirm"):
+    new = form_field("new_password")
+    if new != form_field("new_password_confirm"):
         return page("auth/password.html", 422, error=MISMATCH)
     try:
         with db.transaction(services().engine) as connection:
             changed = accounts.change_password(
-                connection, g.account_id, field("current_password"), new
+                connection, g.account_id, form_field("current_password"), new
             )
     except PasswordRejected as rejected:
         return page("auth/password.html", 422, error=str(rejected))
