@@ -4,7 +4,11 @@ The rules: the site is the repository's own mkdocs.yml built with `mkdocs build 
 through a temporary config that INHERITs it and only points `extra.catalog.function_url` (and
 `site_url`) at the function started here; it is served by a real HTTP server on 127.0.0.1; the
 function runs under gunicorn on a fresh SQLite file with PORTAL_SITE_URL set to the site's
-origin (CORS and the thank-you redirect). Everything is stopped afterwards.
+origin (CORS and the thank-you redirect), PORTAL_BASE_URL set to its own origin (links in
+e-mails), PORTAL_CATALOG_PATH set to the catalog the site was built from (/members, /go) and
+PORTAL_SMTP_URL pointing at a real SMTP server (aiosmtpd) on loopback that keeps every message.
+`Portal.flask(...)` runs the function's CLI against the same database and settings. Everything
+is stopped afterwards.
 """
 
 from __future__ import annotations
@@ -22,9 +26,21 @@ from pathlib import Path
 
 import yaml
 from fresh_databases import sqlite_url
-from serving import LOOPBACK, REPO_ROOT, Server, gunicorn_command, server_environment, start_server
+from serving import (
+    LOOPBACK,
+    REPO_ROOT,
+    CommandFactory,
+    Server,
+    gunicorn_command,
+    server_environment,
+    start_server,
+)
+from smtp_server import SmtpServer, make_smtp_server
 
 RATE_LIMIT_OFF = "0"
+MAIL_FROM = "Perpustakaan Poltekkes Kemenkes Banten <perpustakaan@example.ac.id>"
+FUNCTION_APP = "signup_fn:create_app()"
+CLI_TIMEOUT = 60
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -83,8 +99,10 @@ def build_site(config: Path, site_dir: Path, catalog: Path, *, strict: bool = Tr
         raise RuntimeError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
 
 
-def function_settings(database_url: str, site_origin: str) -> dict[str, str]:
-    """The function's environment for the browser tests.
+def function_settings(
+    database_url: str, site_origin: str, *, catalog: Path, smtp_url: str
+) -> dict[str, str]:
+    """The function's environment for the browser tests (PORTAL_BASE_URL is added per port).
 
     The minimum fill time is off: a scripted browser fills the form in well under the 3 s that
     marks a bot (that rule has its own tests in tests/signup). Rate limits stay on.
@@ -93,7 +111,30 @@ def function_settings(database_url: str, site_origin: str) -> dict[str, str]:
         "PORTAL_DATABASE_URL": database_url,
         "PORTAL_SITE_URL": site_origin,
         "PORTAL_MIN_FILL_MS": "0",
+        "PORTAL_CATALOG_PATH": str(catalog),
+        "PORTAL_SMTP_URL": smtp_url,
+        "PORTAL_MAIL_FROM": MAIL_FROM,
     }
+
+
+def origin(port: int) -> str:
+    return f"http://{LOOPBACK}:{port}"
+
+
+def function_command(workers: int = 2) -> CommandFactory:
+    """gunicorn serving the function with PORTAL_BASE_URL set to the origin it listens on.
+
+    The port is only known when the command is built (start_server picks it), so the setting
+    goes through gunicorn's own `--env` rather than the process environment.
+    """
+
+    def command(port: int) -> list[str]:
+        base_url = f"PORTAL_BASE_URL={origin(port)}"
+        return list(
+            gunicorn_command(FUNCTION_APP, workers=workers, extra=["--env", base_url])(port)
+        )
+
+    return command
 
 
 @dataclass(frozen=True)
@@ -104,6 +145,9 @@ class Portal:
     function: Server
     database_url: str
     site_dir: Path
+    catalog: Path  # the catalog the site was built from and the function reads
+    smtp: SmtpServer  # every message the function sent, in `smtp.messages`
+    function_env: Mapping[str, str]  # the function's PORTAL_* settings, BASE_URL included
 
     @property
     def function_url(self) -> str:
@@ -111,6 +155,24 @@ class Portal:
 
     def page(self, path: str) -> str:
         return self.site_url + path
+
+    def flask(self, *args: str) -> str:
+        """Run `flask --app signup_fn ARGS` with the function's settings; its stdout.
+
+        Raises RuntimeError with the command's output when it exits with an error."""
+        command = [sys.executable, "-m", "flask", "--app", "signup_fn", *args]
+        result = subprocess.run(
+            command,
+            cwd=REPO_ROOT,
+            env=server_environment(self.function_env),
+            capture_output=True,
+            text=True,
+            timeout=CLI_TIMEOUT,
+        )
+        if result.returncode != 0:
+            output = f"{result.stdout}\n{result.stderr}"
+            raise RuntimeError(f"{' '.join(args)} exited with {result.returncode}:\n{output}")
+        return result.stdout
 
 
 @contextmanager
@@ -120,22 +182,34 @@ def running_portal(
     catalog: Path = REPO_ROOT / "resources.yml",
     extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[Portal]:
-    """Start the site server, the function and build the site between them; stop both after."""
+    """Start the SMTP server, the site server and the function, and build the site between
+    them; stop all three after."""
     site_dir = folder / "site"
     site_dir.mkdir(parents=True, exist_ok=True)
     database_url = sqlite_url(folder / "portal.sqlite3")
-    with static_server(site_dir) as site_origin:
-        env = server_environment(
-            {**function_settings(database_url, site_origin), **(extra_env or {})}
-        )
-        function = start_server(
-            gunicorn_command("signup_fn:create_app()", workers=2),
-            env=env,
-            log_path=folder / "gunicorn.log",
-        )
-        try:
-            config = write_site_config(folder, site_url=site_origin, function_url=function.base_url)
-            build_site(config, site_dir, catalog)
-            yield Portal(site_origin, function, database_url, site_dir)
-        finally:
-            function.stop()
+    smtp = make_smtp_server()
+    smtp.start()
+    try:
+        with static_server(site_dir) as site_origin:
+            settings = {
+                **function_settings(database_url, site_origin, catalog=catalog, smtp_url=smtp.url),
+                **(extra_env or {}),
+            }
+            function = start_server(
+                function_command(),
+                env=server_environment(settings),
+                log_path=folder / "gunicorn.log",
+            )
+            try:
+                config = write_site_config(
+                    folder, site_url=site_origin, function_url=function.base_url
+                )
+                build_site(config, site_dir, catalog)
+                function_env = {**settings, "PORTAL_BASE_URL": function.base_url}
+                yield Portal(
+                    site_origin, function, database_url, site_dir, catalog, smtp, function_env
+                )
+            finally:
+                function.stop()
+    finally:
+        smtp.stop()

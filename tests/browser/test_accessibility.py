@@ -2,17 +2,27 @@
 
 axe-core is the copy shipped inside the Python package axe-playwright-python (no download at
 run time); it runs in the real page after its scripts (the A–Z filter is visible, the sign-up
-form enhanced). The function's own pages (`/login`, `/admin/login`, the `/admin/` queue) are
-checked once they exist; until then their tests skip with the reason.
+form enhanced). The function's own pages: `/login` and `/admin/login`, and, as a signed-in
+librarian with a request waiting, the setup page, the `/admin/` queue and the request's detail.
 """
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from journey_steps import (
+    Patron,
+    add_librarian,
+    complete_setup,
+    log_in_librarian,
+    queue_row,
+    sign_up,
+)
 from playwright.sync_api import Page, expect
 from portal_stack import Portal
 
@@ -80,7 +90,23 @@ def test_function_page_has_no_wcag_violation(page: Page, portal: Portal, path: s
     assert violations(page) == []
 
 
-def test_admin_queue_has_no_wcag_violation(portal: Portal) -> None:
-    """The queue is only shown to a signed-in librarian: it is checked in the librarian's
-    journey, which needs issue 4's approval and activation pages."""
-    pytest.skip("the /admin/ queue needs a signed-in librarian; issue 4's pages are not done yet")
+AXE_PATRON = Patron("P2024000555", "Wahyu Hidayat", "wahyu.hidayat@example.ac.id")
+
+
+def test_admin_queue_has_no_wcag_violation(new_page: Callable[..., Page], portal: Portal) -> None:
+    """The librarian's pages with a request waiting: setup, queue and the request's detail."""
+    page = new_page()
+    sign_up(page, AXE_PATRON)
+    found = {}
+    page.goto(add_librarian(portal, "pustakawan.axe"))
+    found["setup"] = violations(page)
+    complete_setup(page, "meja sirkulasi dekat pintu")
+    found["login"] = violations(page)
+    log_in_librarian(page, "pustakawan.axe", "meja sirkulasi dekat pintu")
+    row = queue_row(page, AXE_PATRON)
+    expect(row).to_be_visible()
+    found["queue"] = violations(page)
+    row.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Permintaan #\d+$"))
+    found["request"] = violations(page)
+    assert found == {"setup": [], "login": [], "queue": [], "request": []}
