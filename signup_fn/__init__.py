@@ -73,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     app.register_blueprint(signup.bp)
+    app.session_interface = signup.CookieSessionOutsideApi()  # none opened for /api/
     app.register_blueprint(meta.bp)
     # authentication (issue 4): every POST outside the public /api/signup needs a CSRF token
     csrf.init_app(app)

@@ -92,7 +92,12 @@ def login() -> Response | tuple[str, int]:
             auth_session.login_user(connection, "patron", account_id)
     if account_id is None:
         return page("auth/login.html", error=LOGIN_FAILED, member_id=member_id, next=next_path)
-    return redirect(next_path or home_url(), code=303)
+    target = next_path or home_url()
+    if target.startswith(url_for("members.go", resource_id="")):
+        # CSP `form-action 'self'` covers every redirect after a form post, and /go/ leaves
+        # the site: continue to the resource with an ordinary navigation instead.
+        return page("auth/continue.html", target=target)
+    return redirect(target, code=303)
 
 
 @bp.post("/logout")

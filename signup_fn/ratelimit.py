@@ -27,7 +27,9 @@ class Limit:
 
 
 class Limiter(Protocol):
-    def hit(self, connection: Connection, key: str, limit: Limit) -> int | None:
+    def hit(
+        self, connection: Connection | db.DriverTransaction, key: str, limit: Limit
+    ) -> int | None:
         """Count one hit; return the seconds to wait when over the limit, else None."""
 
 
@@ -40,7 +42,9 @@ def window_of(limit: Limit, now: float) -> tuple[int, int]:
 class DatabaseLimiter:
     """Counters in the `rate_limits` table, counted in the caller's transaction."""
 
-    def hit(self, connection: Connection, key: str, limit: Limit) -> int | None:
+    def hit(
+        self, connection: Connection | db.DriverTransaction, key: str, limit: Limit
+    ) -> int | None:
         if limit.count <= 0:
             return None
         start, remaining = window_of(limit, time.time())
@@ -55,7 +59,9 @@ class RedisLimiter:
 
         self.client = redis.Redis.from_url(url)
 
-    def hit(self, connection: Connection, key: str, limit: Limit) -> int | None:
+    def hit(
+        self, connection: Connection | db.DriverTransaction, key: str, limit: Limit
+    ) -> int | None:
         if limit.count <= 0:
             return None
         start, remaining = window_of(limit, time.time())

@@ -204,14 +204,6 @@ def test_request_approved_activated_and_used(
     assert attempt.redirected_from.url == go_url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "CSP `form-action 'self'` (signup_fn/headers.py) also governs the redirects after a "
-        "form POST: /login -> /go/<id> -> the resource's own site is aborted by the browser, "
-        "so a patron sent to log in from a /go/ link stays on the login page"
-    ),
-)
 def test_login_from_a_go_link_continues_to_the_resource(
     new_page: PageFactory, portal: Portal, expected_exits: set[str]
 ) -> None:

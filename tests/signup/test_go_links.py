@@ -61,9 +61,13 @@ def test_members_resource_sends_a_visitor_to_login_and_back(go_app: Flask) -> No
     active_account(go_app, client, MEMBER)
     post_form(client, "/logout", {}, form_path="/members")
     back = login(client, MEMBER, next="/go/koleksi-anggota")
-    assert back.status_code == 303
-    assert back.headers["Location"] == "/go/koleksi-anggota"
-    opened = client.get(back.headers["Location"])
+    # /go/ leaves the site, which CSP form-action forbids after a form post: a page that
+    # continues there by an ordinary navigation (meta refresh and a link) answers instead.
+    assert back.status_code == 200
+    page = back.get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="0; url=/go/koleksi-anggota">' in page
+    assert '<a href="/go/koleksi-anggota">' in page
+    opened = client.get("/go/koleksi-anggota")
     assert (opened.status_code, opened.headers["Location"]) == (302, MEMBERS_URL)
     assert clicks(go_app) == {"koleksi-anggota": 1}
 
