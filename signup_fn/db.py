@@ -1004,11 +1004,16 @@ def claim_mail(
     return row_or_none(connection, select(outbox).where(outbox.c.id == mail_id))
 
 
+SENT_BODY = "(isi dihapus setelah terkirim)"
+
+
 def mark_mail_sent(connection: Connection, mail_id: int) -> None:
+    """Mark a message sent and drop its body: it may hold a single-use link (tokens are kept
+    only as hashes), and the copy that counts is the one the recipient received."""
     connection.execute(
         update(outbox)
         .where(outbox.c.id == mail_id)
-        .values(sent_at=utcnow(), attempts=outbox.c.attempts + 1, last_error=None)
+        .values(sent_at=utcnow(), attempts=outbox.c.attempts + 1, last_error=None, body=SENT_BODY)
     )
 
 
