@@ -6,7 +6,9 @@ load, in alternating rounds so that a change in the machine's background load hi
 `wrk` with 16 connections for a fixed duration (a Python load generator when wrk is not
 installed; it is slower than the servers, so its figures are only a floor). Prints requests/s,
 p50 and p99 per round and their medians, the ratio sign-up/hello against the targets, and
-checks that the rows stored match the acknowledged sign-ups. Exits 0: it measures, it does not
+checks that the rows stored match the acknowledged sign-ups. Also prints the workers' CPU
+time per request (user + system, from /proc on Linux): less disturbed by the machine's other
+load than requests/s, a fair companion to the ratio. Exits 0: it measures, it does not
 judge; tests never assert timings.
 
     .venv/bin/python bench/signup.py [--rounds 3] [--duration 5] [--connections 16]
@@ -190,6 +192,34 @@ def load(server: Server, path: str, mode: str, run_id: str, args: argparse.Names
     return run(server.url(path), mode, run_id, args.connections, args.duration)
 
 
+def workers_cpu_seconds(master_pid: int) -> float | None:
+    """CPU time (user + system) used so far by the children of `master_pid`: the gunicorn
+    workers. None where /proc is missing (not Linux)."""
+    if not Path("/proc/self/stat").exists():
+        return None
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()  # after the command name
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == master_pid:  # ppid; then utime and stime are fields 14 and 15
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured_load(
+    server: Server, path: str, mode: str, run_id: str, args: argparse.Namespace
+) -> tuple[LoadResult, float | None]:
+    """One load run and the workers' CPU milliseconds per answered request (None off Linux)."""
+    before = workers_cpu_seconds(server.process.pid)
+    result = load(server, path, mode, run_id, args)
+    after = workers_cpu_seconds(server.process.pid)
+    if before is None or after is None or not result.requests:
+        return result, None
+    return result, (after - before) * 1000 / result.requests
+
+
 def median_of(results: list[LoadResult]) -> LoadResult:
     """Medians of rate and latencies over the rounds; counts added up."""
     rate = statistics.median(result.rate for result in results)
@@ -271,11 +301,19 @@ def main() -> int:
         # in the machine's background load over both.
         hellos: list[LoadResult] = []
         signups: list[LoadResult] = []
+        hello_cpu: list[float] = []
+        signup_cpu: list[float] = []
         run_prefix = "B" + secrets.token_hex(2).upper()
         for round_number in range(1, args.rounds + 1):
             run_id = f"{run_prefix}{round_number % 10}"
-            hellos.append(load(hello_server, "/", "get", run_id, args))
-            signups.append(load(signup_server, "/api/signup", "signup", run_id, args))
+            for server, path, mode, results, cpu in (
+                (hello_server, "/", "get", hellos, hello_cpu),
+                (signup_server, "/api/signup", "signup", signups, signup_cpu),
+            ):
+                result, cpu_ms = measured_load(server, path, mode, run_id, args)
+                results.append(result)
+                if cpu_ms is not None:
+                    cpu.append(cpu_ms)
             print(describe(f"round {round_number} GET /", hellos[-1]))
             print(describe(f"round {round_number} POST signup", signups[-1]))
         stored = stored_requests(database_url)
@@ -285,6 +323,12 @@ def main() -> int:
     print()
     print(describe("GET / (hello floor)", hello))
     print(describe("POST /api/signup", signup))
+    if hello_cpu and signup_cpu and statistics.median(hello_cpu) > 0:
+        hello_ms, signup_ms = statistics.median(hello_cpu), statistics.median(signup_cpu)
+        print(
+            f"CPU ms per request (workers, user + system): hello {hello_ms:.2f}, "
+            f"sign-up {signup_ms:.2f}   (sign-up/hello {signup_ms / hello_ms:.1f}x)"
+        )
     print()
     print(
         f"ratio sign-up/hello   {ratio:.2f}   target >= {TARGET_RATIO}   "
