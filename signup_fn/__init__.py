@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
+    accounts_cli,
     admin,
     admin_auth,
     admin_extensions,
@@ -88,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(review_cli.requests_cli)
     members.init_app(app)  # /members and /go (issue 4, H4d)
     app.cli.add_command(privacy.privacy_cli)
+    app.cli.add_command(accounts_cli.accounts_cli)  # disable/enable/expire patron accounts
     loans.init_app(app)  # loan status and extension requests (issue 5, I5f)
     admin_extensions.init_app(app)
     return app

@@ -58,6 +58,11 @@ def create_account_for_request(
     return account_id, token
 
 
+def renew_activation(connection: Connection, account_id: int) -> str:
+    """A new activation token for a pending account; its older links stop working."""
+    return issue(connection, Purpose.ACTIVATION, account_id, activation_lifetime())
+
+
 def activation_path(token: str) -> str:
     return f"/activate/{token}"
 
@@ -182,10 +187,27 @@ def change_password(connection: Connection, account_id: int, current: str, new: 
     return True
 
 
-def disable_account(connection: Connection, account_id: int, *, by: str) -> None:
-    """Disable the account and end its sessions at once; `by` is the audit actor."""
+def disable_account(connection: Connection, account_id: int, *, by: str) -> int:
+    """Disable the account and end its sessions at once (a membership ended); `by` is the
+    audit actor. Returns how many sessions ended. Its unused links stop working too
+    (`account_for_token` wants the status the link was made for)."""
     db.update_account(connection, account_id, status="disabled")
-    auth_session.revoke_sessions(connection, KIND, account_id)
+    ended = auth_session.revoke_sessions(connection, KIND, account_id)
     db.add_audit(
         connection, action="account_disabled", outcome="ok", actor=by, reason=actor(account_id)
     )
+    return ended
+
+
+def enable_account(connection: Connection, account_id: int, *, by: str) -> str:
+    """Enable a disabled account again: `active` when it has a password, else
+    `pending_activation` (the patron needs a new activation link). Returns the new status."""
+    account = db.get_account(connection, account_id)
+    if account is None:
+        raise LookupError(account_id)
+    status = "active" if account["password_hash"] else "pending_activation"
+    db.update_account(connection, account_id, status=status)
+    db.add_audit(
+        connection, action="account_enabled", outcome="ok", actor=by, reason=actor(account_id)
+    )
+    return status

@@ -26,6 +26,7 @@ STATUS_CODES = {
     review.NotPending: 409,
     review.AccountAlreadyActive: 409,
     review.InvalidReason: 422,
+    review.NoPendingActivation: 409,
 }
 
 
@@ -79,12 +80,15 @@ def detail_page(
     row: dict[str, Any], status: int = 200, *, error: str | None = None, **form: Any
 ) -> tuple[str, int]:
     evidence = review.evidence_for([row])[row["id"]]
+    with read_only() as connection:
+        awaiting_activation = review.pending_account_of(connection, row) is not None
     return render(
         "admin/request.html",
         status,
         item=row,
         evidence=evidence,
         directory=review.directory_info(),
+        awaiting_activation=awaiting_activation,
         error=error,
         form=form,
     )
@@ -124,6 +128,19 @@ def reject(request_id: int) -> tuple[str, int]:
     except review.ReviewError as error:
         return refused(request_id, error, reason=choice, reason_other=typed)
     return decided(decision)
+
+
+@bp.post("/requests/<int:request_id>/resend")
+@librarian_required
+def resend(request_id: int) -> tuple[str, int]:
+    """A new activation link for an approved request not activated yet (the old one stops
+    working); shown here once when no mail server is configured."""
+    try:
+        with db.transaction(services().engine) as connection:
+            decision = review.resend_activation(connection, request_id, actor=g.actor)
+    except review.ReviewError as error:
+        return refused(request_id, error)
+    return render("admin/resent.html", decision=decision)
 
 
 def decided(decision: review.Decision) -> tuple[str, int]:

@@ -1,8 +1,9 @@
 """Librarian accounts: separate from patrons, set up through a single-use link, optional TOTP.
 
 `flask --app signup_fn librarian add USERNAME [--email E]` prints the setup link once;
-`librarian disable USERNAME` ends every session of that librarian at once. Audit actor:
-`librarian:<id>`.
+`librarian disable USERNAME` ends every session of that librarian at once;
+`librarian reset USERNAME` (lost password or authenticator) clears the password and TOTP, ends
+every session and prints a new setup link once. Audit actor: `librarian:<id>`.
 """
 
 from __future__ import annotations
@@ -130,6 +131,22 @@ def authenticate(connection: Connection, username: str, password: str, code: str
     return librarian_id
 
 
+def reset_librarian(connection: Connection, librarian_id: int, *, by: str) -> tuple[str, int]:
+    """Recovery: the password and the TOTP secret stop working now, every session ends, and a
+    new setup link (its older ones stop) lets the librarian set a password and enrol TOTP
+    again. Returns (raw setup token, sessions ended)."""
+    db.update_librarian(
+        connection, librarian_id, password_hash=None, totp_secret=None, totp_last_step=None
+    )
+    ended = auth_session.revoke_sessions(connection, KIND, librarian_id)
+    lifetime = timedelta(hours=current_app.config["LIBRARIAN_SETUP_HOURS"])
+    token = issue(connection, Purpose.LIBRARIAN_SETUP, librarian_id, lifetime)
+    db.add_audit(
+        connection, action="librarian_reset", outcome="ok", actor=by, reason=actor(librarian_id)
+    )
+    return token, ended
+
+
 def disable_librarian(connection: Connection, librarian_id: int, *, by: str) -> int:
     """Disable and end every session now; returns how many sessions ended."""
     db.update_librarian(connection, librarian_id, active=False)
@@ -183,3 +200,24 @@ def disable_command(username: str) -> None:
             raise click.ClickException(f"Pustakawan {username!r} tidak ditemukan.")
         ended = disable_librarian(connection, librarian["id"], by="cli")
     click.echo(f"Pustakawan {librarian['username']} dinonaktifkan; {ended} sesi diakhiri.")
+
+
+@librarian_cli.command("reset")
+@click.argument("username")
+@with_appcontext
+def reset_command(username: str) -> None:
+    """Recovery: clear the password and authenticator, end the sessions, print a setup link."""
+    with db.transaction(services().engine) as connection:
+        librarian = db.find_librarian(connection, username.strip().lower())
+        if librarian is None:
+            raise click.ClickException(f"Pustakawan {username!r} tidak ditemukan.")
+        if not librarian["active"]:
+            raise click.ClickException(f"Pustakawan {librarian['username']} nonaktif.")
+        token, ended = reset_librarian(connection, librarian["id"], by="cli")
+    hours = current_app.config["LIBRARIAN_SETUP_HOURS"]
+    click.echo(
+        f"Kata sandi dan autentikator pustakawan {librarian['username']} dihapus; "
+        f"{ended} sesi diakhiri."
+    )
+    click.echo(f"Tautan untuk membuat kata sandi baru (sekali pakai, berlaku {hours} jam):")
+    click.echo(mail.public_url(setup_path(token)))

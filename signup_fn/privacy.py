@@ -10,6 +10,11 @@
   trail stays whole: it holds no personal data. `library_members` is left alone: it is a
   copy of the library's own member register (SLiMS), replaced whole by each import; a
   membership ends in SLiMS, and the next import would bring the entry back anyway.
+- `correct MEMBER_ID [--email E] [--name N] [--phone P] [--programme X]`: each value is checked
+  by the sign-up form's own rules (`validation.SignupRequest`, field by field), then the
+  person's pending and approved requests, and the account's e-mail, take the new values in one
+  transaction. Audit `correction` per request and for the account, naming the fields changed,
+  never their values.
 - `purge` (for a scheduler, e.g. daily): pending and rejected requests older than
   `RETENTION_DAYS` (90, as docs/privasi.md promises), unused expired links, ended sessions,
   old rate-limit windows and failed logins, sent mail older than `SENT_MAIL_RETENTION_DAYS`.
@@ -26,11 +31,13 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from pydantic import ValidationError
 from sqlalchemy import Connection
 
 from . import db
 from .ratelimit import limit_key
 from .services import services
+from .validation import FIELD_LABELS, SignupRequest, message_for
 
 ACTOR = "cli"
 PATRON = "patron"
@@ -147,6 +154,92 @@ def delete_person(connection: Connection, member_id: str) -> dict[str, int] | No
     return counts
 
 
+CORRECTABLE = ("email", "name", "phone", "programme")
+
+
+class InvalidCorrection(Exception):
+    """Values the sign-up form would refuse; `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field changed in one request (`request_id`), or in the account (None)."""
+
+    request_id: int | None
+    field: str
+    old: Any
+    new: Any
+
+
+def checked_values(values: dict[str, str]) -> dict[str, str | None]:
+    """The new values as the sign-up form would store them (its own validators, one field at a
+    time); an empty phone clears it. Raises InvalidCorrection with every refused field."""
+    model = SignupRequest.model_construct()
+    checked: dict[str, str | None] = {}
+    errors: dict[str, str] = {}
+    for field, value in values.items():
+        if field == "phone" and value == "":
+            checked[field] = None
+            continue
+        try:
+            SignupRequest.__pydantic_validator__.validate_assignment(model, field, value)
+        except ValidationError as exc:
+            errors[field] = message_for(exc.errors()[0])
+            continue
+        checked[field] = getattr(model, field)
+    if errors:
+        raise InvalidCorrection(errors)
+    return checked
+
+
+def correct_person(
+    connection: Connection, member_id: str, values: dict[str, str]
+) -> list[Change] | None:
+    """Correct the person's pending and approved requests and the account's e-mail (see the
+    module); returns what changed, or None when no such request or account is stored."""
+    unknown = set(values) - set(CORRECTABLE)
+    if unknown:
+        raise ValueError(f"not correctable: {sorted(unknown)}")
+    new = checked_values(values)
+    member_id = member_id.strip().upper()
+    requests = db.correctable_requests(connection, member_id)
+    account = db.find_account(connection, member_id)
+    if not requests and account is None:
+        return None
+    changes: list[Change] = []
+    for request in requests:
+        changed = {field: value for field, value in new.items() if request[field] != value}
+        if not changed:
+            continue
+        db.update_request(connection, request["id"], **changed)
+        changes += [
+            Change(request["id"], field, request[field], value) for field, value in changed.items()
+        ]
+        db.add_audit(
+            connection,
+            action="correction",
+            outcome="ok",
+            actor=ACTOR,
+            reason="fields:" + ",".join(sorted(changed)),
+            request_id=request["id"],
+        )
+    if account is not None and "email" in new and account["email"] != new["email"]:
+        db.update_account(connection, account["id"], email=new["email"])
+        changes.append(Change(None, "email", account["email"], new["email"]))
+        db.add_audit(
+            connection,
+            action="correction",
+            outcome="ok",
+            actor=ACTOR,
+            reason=f"{account_ref(account['id'])} fields:email",
+        )
+    return changes
+
+
 def purge(connection: Connection) -> dict[str, int]:
     """Delete what the retention rules allow (see `db.purge_stale`); audits `purge`."""
     config = current_app.config
@@ -200,6 +293,48 @@ def delete_command(member_id: str, yes: bool) -> None:
         click.echo(f"Tidak ada data untuk nomor anggota {member_id}.", err=True)
         raise SystemExit(1)
     click.echo("Dihapus: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()) + ".")
+
+
+@privacy_cli.command("correct")
+@click.argument("member_id")
+@click.option("--email", default=None, help="Alamat e-mail yang benar.")
+@click.option("--name", default=None, help="Nama lengkap yang benar.")
+@click.option("--phone", default=None, help='Nomor telepon yang benar ("" menghapusnya).')
+@click.option("--programme", default=None, help="Program studi atau unit yang benar.")
+def correct_command(member_id: str, **options: str | None) -> None:
+    """Correct the data of MEMBER_ID (pending/approved requests and the account's e-mail)."""
+    values = {field: value for field, value in options.items() if value is not None}
+    if not values:
+        raise click.UsageError("Sebutkan data yang diperbaiki: --email/--name/--phone/--programme.")
+    try:
+        with db.transaction(services().engine) as connection:
+            changes = correct_person(connection, member_id, values)
+            account = db.find_account(connection, member_id.strip().upper())
+    except InvalidCorrection as invalid:
+        for field, message in invalid.errors.items():
+            click.echo(f"--{field} ({FIELD_LABELS[field]}): {message}", err=True)
+        click.echo("Tidak ada data yang diubah.", err=True)
+        raise SystemExit(1) from None
+    if changes is None:
+        click.echo(
+            f"Tidak ada permintaan (menunggu/disetujui) atau akun untuk nomor anggota {member_id}.",
+            err=True,
+        )
+        raise SystemExit(1)
+    if not changes:
+        click.echo("Tidak ada yang berubah: data sudah sama.")
+        return
+    for change in changes:
+        place = "Akun" if change.request_id is None else f"Permintaan #{change.request_id}"
+        old = "-" if change.old is None else change.old
+        new = "-" if change.new is None else change.new
+        click.echo(f"{place}: {FIELD_LABELS[change.field]}: {old} → {new}")
+    account_mail_changed = any(change.request_id is None for change in changes)
+    if account_mail_changed and account is not None and account["status"] == "pending_activation":
+        click.echo(
+            "Akun belum diaktifkan: kirim tautan aktivasi ke alamat baru dengan "
+            "`flask --app signup_fn requests resend ID`."
+        )
 
 
 @privacy_cli.command("purge")

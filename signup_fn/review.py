@@ -10,6 +10,10 @@ Rules:
   rows. Without a mail server the link is returned once to be handed over (audit
   `link_handed_over`); it is not stored anywhere (only the token's hash is).
 - Reject, in one transaction: status `rejected`, the reason, the rejection e-mail, audit.
+- Every decision first records SOP step 2 (audit `checked` for that librarian and request, if
+  not yet there), so a decision straight from the queue still leaves the check on record.
+- Resend (`resend_activation`): an approved request whose account still waits for activation
+  gets a new link (the old one stops working), delivered the way approval delivers it.
 - Audit rows name the request by id and carry no personal data (a typed reason is `lainnya`).
 """
 
@@ -110,6 +114,16 @@ class InvalidReason(ReviewError):
     pass
 
 
+class NoPendingActivation(ReviewError):
+    """Only an approved request whose account waits for activation gets a new link."""
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__(
+            f"Permintaan #{request_id} tidak memiliki akun yang menunggu aktivasi; tautan "
+            "aktivasi tidak dikirim ulang. (Akun yang sudah aktif memakai Lupa kata sandi.)"
+        )
+
+
 @dataclass(frozen=True)
 class Decision:
     """What a decision did. `handover_link` is set only when no mail server is configured:
@@ -189,7 +203,8 @@ def get_request(connection: Connection, request_id: int) -> dict[str, Any]:
 
 
 def record_check(connection: Connection, request_id: int, *, actor: str) -> bool:
-    """Audit `checked` (SOP step 2) the first time `actor` views a request; True if written."""
+    """Audit `checked` (SOP step 2) the first time `actor` views or decides a request (a
+    decision straight from the queue is a check too); True if written."""
     if db.has_audit(connection, action="checked", actor=actor, request_id=request_id):
         return False
     db.add_audit(connection, action="checked", outcome="ok", actor=actor, request_id=request_id)
@@ -211,6 +226,7 @@ def claim(connection: Connection, request_id: int, status: str) -> dict[str, Any
 
 def approve(connection: Connection, request_id: int, *, actor: str) -> Decision:
     """Approve in the caller's transaction (see the module's rule); raises ReviewError."""
+    record_check(connection, request_id, actor=actor)
     row = claim(connection, request_id, "approved")
     try:
         account_id, token = accounts.create_account_for_request(
@@ -226,6 +242,18 @@ def approve(connection: Connection, request_id: int, *, actor: str) -> Decision:
         account_id=account_id,
     )
     db.add_audit(connection, action="approved", outcome="ok", actor=actor, request_id=request_id)
+    mail_id, link = deliver_activation(connection, row, row["email"], token, actor=actor)
+    return Decision(
+        request_id, "approved", row["member_id"], account_id, mail_id=mail_id, handover_link=link
+    )
+
+
+def deliver_activation(
+    connection: Connection, row: Mapping[str, Any], email: str, token: str, *, actor: str
+) -> tuple[int | None, str | None]:
+    """Send the activation link of request `row` to `email` through the outbox, or, without a
+    mail server, return it to be shown once (audit `link_handed_over`).
+    Returns (outbox id, None) or (None, link)."""
     link = mail.public_url(accounts.activation_path(token))
     if not mail.mail_configured(current_app):
         db.add_audit(
@@ -233,12 +261,12 @@ def approve(connection: Connection, request_id: int, *, actor: str) -> Decision:
             action="link_handed_over",
             outcome="ok",
             actor=actor,
-            request_id=request_id,
+            request_id=row["id"],
         )
-        return Decision(request_id, "approved", row["member_id"], account_id, handover_link=link)
+        return None, link
     mail_id = mail.queue_mail(
         connection,
-        row["email"],
+        email,
         "activation",
         name=row["name"],
         member_id=row["member_id"],
@@ -251,9 +279,37 @@ def approve(connection: Connection, request_id: int, *, actor: str) -> Decision:
         outcome="ok",
         actor=actor,
         reason=f"activation outbox:{mail_id}",
-        request_id=request_id,
+        request_id=row["id"],
     )
-    return Decision(request_id, "approved", row["member_id"], account_id, mail_id=mail_id)
+    return mail_id, None
+
+
+def pending_account_of(connection: Connection, row: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The account an approved request made, while it still waits for activation."""
+    if row["status"] != "approved" or row["account_id"] is None:
+        return None
+    account = db.get_account(connection, row["account_id"])
+    if account is None or account["status"] != "pending_activation":
+        return None
+    return account
+
+
+def resend_activation(connection: Connection, request_id: int, *, actor: str) -> Decision:
+    """A new activation link for an approved request whose account is not activated yet (the
+    old link stops working), delivered as approval does; audit `activation_resent`.
+    Raises RequestNotFound or NoPendingActivation."""
+    row = get_request(connection, request_id)
+    account = pending_account_of(connection, row)
+    if account is None:
+        raise NoPendingActivation(request_id)
+    token = accounts.renew_activation(connection, account["id"])
+    db.add_audit(
+        connection, action="activation_resent", outcome="ok", actor=actor, request_id=request_id
+    )
+    mail_id, link = deliver_activation(connection, row, account["email"], token, actor=actor)
+    return Decision(
+        request_id, "approved", row["member_id"], account["id"], mail_id=mail_id, handover_link=link
+    )
 
 
 def reason_for(choice: str | None, typed: str | None) -> tuple[str, str, str]:
@@ -286,6 +342,7 @@ def reject(
 ) -> Decision:
     """Reject in the caller's transaction with a listed (`choice`) or `typed` reason."""
     text, advice, code = reason_for(choice, typed)
+    record_check(connection, request_id, actor=actor)
     row = claim(connection, request_id, "rejected")
     db.insert_decision(
         connection, request_id=request_id, decision="rejected", decided_by=actor, reason=text

@@ -1,6 +1,7 @@
 """`flask --app signup_fn requests ...`: the review from the command line, through the same
 `review` functions as the admin pages. Actor `cli`, or `librarian:<id>` with `--by USERNAME`.
 
+`requests resend ID` issues a new activation link (as the admin page's button does).
 `requests notify` (for a scheduler) sends the new-requests digest; `requests report` prints
 the reports' figures.
 """
@@ -101,6 +102,11 @@ def approve_command(request_id: int, username: str | None) -> None:
     except review.ReviewError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Permintaan #{request_id} disetujui (nomor anggota {decision.member_id}).")
+    echo_delivery(decision)
+
+
+def echo_delivery(decision: review.Decision) -> None:
+    """The activation link once (no mail server), or the e-mail sent on its way."""
     if decision.handover_link:
         click.echo("Server e-mail belum diatur. Serahkan tautan aktivasi ini kepada pemohon")
         click.echo("(sekali pakai; tidak akan ditampilkan lagi):")
@@ -108,6 +114,24 @@ def approve_command(request_id: int, username: str | None) -> None:
     else:
         click.echo("E-mail aktivasi masuk antrean pengiriman.")
         send_now()
+
+
+@requests_cli.command("resend")
+@click.argument("request_id", type=int)
+@BY_OPTION
+def resend_command(request_id: int, username: str | None) -> None:
+    """A new activation link for an approved request not activated yet (the old one stops)."""
+    actor = actor_for(username)
+    try:
+        with db.transaction(services().engine) as connection:
+            decision = review.resend_activation(connection, request_id, actor=actor)
+    except review.ReviewError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Tautan aktivasi baru untuk permintaan #{request_id} (nomor anggota "
+        f"{decision.member_id}); tautan lama tidak berlaku lagi."
+    )
+    echo_delivery(decision)
 
 
 @requests_cli.command("reject")

@@ -68,9 +68,11 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless, shared by the session."""
+    """Debian's chromium, headless, shared by a module. Not longer: Playwright's sync API
+    keeps its event loop running in this thread while it lives, which would break later
+    tests that call asyncio.run (the link checker's)."""
     require_browser()
     from browser_launch import chromium_path, launch_chromium
     from playwright.sync_api import sync_playwright
