@@ -5,9 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SITE_ADDR     ?= 127.0.0.1:8000
 FUNCTION_ADDR ?= 127.0.0.1:5000
+# mkdocs-material warns about MkDocs 2 on every build; this project keeps mkdocs<2 on purpose
+export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve browser-deps test lint format validate build bench clean
+.PHONY: help serve browser-deps test lint format validate build bench links clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,9 +50,15 @@ validate: $(STAMP) ## check resources.yml
 build: $(STAMP) ## build the static site into site/
 	$(BIN)/mkdocs build --strict
 
-bench: $(STAMP) ## run the benchmarks under bench/
+bench: $(STAMP) browser-deps ## run the benchmarks under bench/ (see bench/README.md)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/signup.py
+	$(BIN)/python bench/links.py
+	$(BIN)/python bench/browser.py
+
+links: $(STAMP) ## check every catalog link (needs the internet; see CONTRIBUTING.md)
+	$(BIN)/python scripts/check_links.py resources.yml
 
 clean: ## remove generated output (keeps the venv)
 	rm -rf site docs/_generated .pytest_cache .ruff_cache

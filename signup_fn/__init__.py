@@ -16,7 +16,6 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
-    accounts_cli,
     admin,
     admin_auth,
     admin_extensions,
@@ -26,14 +25,11 @@ from . import (
     db,
     errors,
     headers,
-    librarians,
     loans,
     mail,
     members,
     meta,
     patron_auth,
-    privacy,
-    review_cli,
     signup,
 )
 from .config import ConfigError, check_production, load_config
@@ -73,23 +69,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    # the public API (issue 3)
     app.register_blueprint(signup.bp)
-    app.session_interface = signup.CookieSessionOutsideApi()  # none opened for /api/
     app.register_blueprint(meta.bp)
-    # authentication (issue 4): every POST outside the public /api/signup needs a CSRF token
+    app.session_interface = signup.CookieSessionOutsideApi()  # no cookie session on /api/
+    # the HTML pages: every POST outside the public /api/signup needs a CSRF token
     csrf.init_app(app)
     csrf.exempt(signup.bp)
     auth_session.init_app(app)
     mail.init_app(app)
-    patron_auth.init_app(app)
-    admin_auth.init_app(app)
-    app.cli.add_command(librarians.librarian_cli)
-    app.register_blueprint(admin.bp)  # the queue, decisions, reports (issue 4, H4c)
+    patron_auth.init_app(app)  # /login, /activate, /forgot, /reset, /password
+    members.init_app(app)  # /members, /go/<id>
+    loans.init_app(app)  # /loans and extension requests
+    admin_auth.init_app(app)  # /admin/login, /admin/setup
+    app.register_blueprint(admin.bp)  # the queue, decisions, reports
     admin_layout.init_app(app)
-    app.cli.add_command(review_cli.requests_cli)
-    members.init_app(app)  # /members and /go (issue 4, H4d)
-    app.cli.add_command(privacy.privacy_cli)
-    app.cli.add_command(accounts_cli.accounts_cli)  # disable/enable/expire patron accounts
-    loans.init_app(app)  # loan status and extension requests (issue 5, I5f)
-    admin_extensions.init_app(app)
+    admin_extensions.init_app(app)  # /admin/extensions/
     return app

@@ -7,7 +7,11 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from . import db
+from .accounts_cli import accounts_cli
+from .librarians import librarian_cli
 from .members_cli import members_cli
+from .privacy import privacy_cli
+from .review_cli import requests_cli
 from .services import services
 
 
@@ -23,5 +27,13 @@ def init_db_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(init_db_command)
-    app.cli.add_command(members_cli)
+    """Register every command group (the outbox's `mail send` registers with mail.py)."""
+    for command in (
+        init_db_command,
+        librarian_cli,  # librarian add / disable / reset
+        members_cli,  # members import / show: the member list from SLiMS
+        requests_cli,  # requests list / show / approve / reject / resend / notify / report
+        accounts_cli,  # accounts disable / enable / expire
+        privacy_cli,  # privacy export / correct / delete / purge
+    ):
+        app.cli.add_command(command)

@@ -46,7 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "SLIMS_DATABASE_URL": None,
     "SLIMS_WRITE": False,
     "SLIMS_TIMEOUT": 3,  # seconds to connect, read and write before SLiMS counts as down
-    # loan status (issue 5, I5f): where patrons are sent when the portal cannot show loans
+    # loan status (issue 5): where patrons are sent when the portal cannot show loans
     "SLIMS_MEMBER_AREA_URL": None,  # SLiMS' member area, e.g. https://slims.example/index.php?p=member
     "ONLINE_SERVICES_URL": None,  # default: the first SITE_URL + "/layanan-daring/"
     # authentication (issue 4): Flask's own signed cookie only carries the CSRF token
@@ -63,12 +63,12 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ADDRESS_WINDOW": 900,
     "SMTP_URL": None,  # smtp://, smtp+starttls:// or smtps://[user:password@]host[:port]
     "MAIL_FROM": None,  # needed with SMTP_URL, e.g. "Perpustakaan <perpustakaan@kampus.ac.id>"
-    # /members and /go (issue 4, H4d): the catalog file with the members-only URLs (default:
+    # /members and /go (issue 4): the catalog file with the members-only URLs (default:
     # resources.yml of the repository), and the EZproxy-style prefix put before `paid` URLs
     # (the same value as mkdocs.yml `extra.catalog.proxy_prefix`).
     "CATALOG_PATH": None,
     "PROXY_PREFIX": "",
-    # privacy purge (issue 4, H4d): pending and rejected requests, as docs/privasi.md says
+    # privacy purge (issue 4): pending and rejected requests, as docs/privasi.md says
     "RETENTION_DAYS": 90,
     "SENT_MAIL_RETENTION_DAYS": 30,  # sent outbox messages (they hold links and addresses)
 }

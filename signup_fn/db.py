@@ -578,7 +578,7 @@ def count_hit_statement(dialect_name: str) -> Any:
     ).returning(rate_limits.c.hits)
 
 
-# --- library members: the imported SLiMS member list (issue 4, member check, H4b) ------------
+# --- library members: the imported SLiMS member list (issue 4, member check) ------------
 
 # A snapshot of SLiMS' member list (SOP step 2), replaced whole by each import of SLiMS' CSV
 # export. `member_id` keeps SLiMS' spelling; `member_key` (its lower case) is the key, so look-ups
@@ -655,7 +655,7 @@ def library_members_snapshot(connection: Connection) -> tuple[int, datetime | No
     return count, imported_at
 
 
-# --- authentication: accounts, librarians, tokens, sessions, login failures (issue 4, H4a) ---
+# --- authentication: accounts, librarians, tokens, sessions, login failures (issue 4) ---
 
 ACCOUNT_STATUSES = ("pending_activation", "active", "disabled")
 
@@ -1049,7 +1049,7 @@ def mark_mail_failed(
     )
 
 
-# --- resource clicks, and a person's data for privacy requests (issue 4, H4d) ----------------
+# --- resource clicks, and a person's data for privacy requests (issue 4) ----------------
 
 # How often each resource was opened through /go, per month (UTC, 'YYYY-MM'). Nothing about
 # who opened it: no account id, no address. Read by the reports (most-used resources).
@@ -1271,7 +1271,7 @@ def purge_stale(
     return counts
 
 
-# --- librarian review: decisions, new-request digest, reports (issue 4, H4c) -----------------
+# --- librarian review: decisions, new-request digest, reports (issue 4) -----------------
 
 REQUEST_STATUSES = ("pending", "approved", "rejected")
 
@@ -1443,14 +1443,14 @@ def request_timeline(connection: Connection) -> list[dict[str, Any]]:
 
 
 def resource_click_rows(connection: Connection) -> list[dict[str, Any]]:
-    """Every (resource, month, clicks) counted by /go (H4d's `resource_clicks`), by month."""
+    """Every (resource, month, clicks) counted by /go (`resource_clicks`), by month."""
     statement = select(resource_clicks).order_by(
         resource_clicks.c.month, resource_clicks.c.resource_id
     )
     return [dict(row) for row in connection.execute(statement).mappings()]
 
 
-# --- loan extension requests (issue 5, I5f) --------------------------------------------------
+# --- loan extension requests (issue 5) --------------------------------------------------
 
 EXTENSION_STATUSES = ("pending", "granted", "declined")
 
@@ -1605,7 +1605,7 @@ def mark_extension_done_in_slims(connection: Connection, extension_id: int) -> b
     return result.rowcount == 1
 
 
-# --- corrections, account status, activation resend (documentation gaps, helper R) ---------
+# --- corrections, account status, activation resend (issue 4) ---------
 
 OPEN_OR_APPROVED = ("pending", "approved")
 
