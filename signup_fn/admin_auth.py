@@ -67,13 +67,7 @@ def login() -> Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
-    user = auth_session.current_user()
-    with db.transaction(services().engine) as connection:
-        if user is not None:
-            db.add_audit(
-                connection, action="logout", outcome="ok", actor=f"{user.kind}:{user.user_id}"
-            )
-        auth_session.logout_user(connection)
+    auth_session.log_out()
     return redirect(url_for("admin_auth.login"), code=303)
 
 

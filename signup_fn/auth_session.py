@@ -100,6 +100,17 @@ def logout_user(connection: Connection) -> None:
     g.portal_session_user = None
 
 
+def log_out() -> None:
+    """End this browser's session on the server (whoever holds it) and record the logout."""
+    user = current_user()
+    with db.transaction(services().engine) as connection:
+        if user is not None:
+            db.add_audit(
+                connection, action="logout", outcome="ok", actor=f"{user.kind}:{user.user_id}"
+            )
+        logout_user(connection)
+
+
 def revoke_sessions(
     connection: Connection, kind: Kind, user_id: int, *, keep_current: bool = False
 ) -> int:

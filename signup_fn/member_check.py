@@ -141,23 +141,43 @@ def request_value(request: Mapping[str, Any], key: str) -> str | None:
     return str(value) if value else None
 
 
+def without_record(
+    member_id: str,
+    *,
+    known: bool | None,
+    outcome: Outcome,
+    finding: str,
+    suggestion: str,
+    unavailable: str | None = None,
+) -> MemberEvidence:
+    """Evidence with no member record to compare against: unknown number or no directory."""
+    return MemberEvidence(
+        member_id=member_id,
+        known=known,
+        record=None,
+        name=None,
+        expired=None,
+        pending=None,
+        email="tidak_diketahui",
+        programme="tidak_diketahui",
+        outcome=outcome,
+        findings=(finding,),
+        suggestion=suggestion,
+        unavailable=unavailable,
+    )
+
+
 def evaluate(
     request: Mapping[str, Any], record: MemberRecord | None, today: date
 ) -> MemberEvidence:
     """The evidence for `request` (an account_requests row) given the member found (or None)."""
     member_id = str(request["member_id"])
     if record is None:
-        return MemberEvidence(
-            member_id=member_id,
+        return without_record(
+            member_id,
             known=False,
-            record=None,
-            name=None,
-            expired=None,
-            pending=None,
-            email="tidak_diketahui",
-            programme="tidak_diketahui",
             outcome="tolak",
-            findings=("nomor anggota tidak ditemukan",),
+            finding="nomor anggota tidak ditemukan",
             suggestion="Tolak: bukan anggota (nomor anggota tidak ditemukan)",
         )
     name = compare_names(str(request.get("name") or ""), record.name)
@@ -202,17 +222,11 @@ def check_request(
     try:
         record = directory.lookup(str(request["member_id"]))
     except DirectoryUnavailable as exc:
-        return MemberEvidence(
-            member_id=str(request["member_id"]),
+        return without_record(
+            str(request["member_id"]),
             known=None,
-            record=None,
-            name=None,
-            expired=None,
-            pending=None,
-            email="tidak_diketahui",
-            programme="tidak_diketahui",
             outcome="periksa",
-            findings=(str(exc),),
+            finding=str(exc),
             suggestion=f"Periksa manual: {exc}",
             unavailable=str(exc),
         )

@@ -102,13 +102,7 @@ def login() -> Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
-    user = auth_session.current_user()
-    with db.transaction(services().engine) as connection:
-        if user is not None:
-            db.add_audit(
-                connection, action="logout", outcome="ok", actor=f"{user.kind}:{user.user_id}"
-            )
-        auth_session.logout_user(connection)
+    auth_session.log_out()
     return redirect(url_for("patron_auth.login"), code=303)
 
 
