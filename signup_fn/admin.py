@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from . import db, reports, review
 from .admin_auth import librarian_required
-from .form_input import form_field
+from .forms import form_field
 from .services import services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

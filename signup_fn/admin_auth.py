@@ -12,12 +12,12 @@ from functools import wraps
 from typing import Any
 
 import pyotp
-from flask import Blueprint, Flask, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from . import auth_session, db, librarians
-from .form_input import form_field
-from .passwords import MIN_LENGTH, RECOMMENDED_LENGTH, PasswordRejected
+from .forms import form_field, page
+from .passwords import PasswordRejected
 from .services import services
 
 bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
@@ -40,12 +40,6 @@ def librarian_required(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return guarded
-
-
-def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    context.setdefault("min_length", MIN_LENGTH)
-    context.setdefault("recommended_length", RECOMMENDED_LENGTH)
-    return render_template(template, **context), status
 
 
 @bp.route("/login", methods=["GET", "POST"])

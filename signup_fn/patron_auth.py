@@ -17,7 +17,6 @@ from flask import (
     current_app,
     g,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -25,8 +24,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from . import accounts, auth_session, db
-from .form_input import form_field
-from .passwords import MIN_LENGTH, RECOMMENDED_LENGTH, PasswordRejected
+from .forms import form_field, page
+from .passwords import PasswordRejected
 from .ratelimit import Limit, limit_key
 from .services import services
 from .tokens import Purpose
@@ -59,12 +58,6 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return guarded
-
-
-def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    context.setdefault("min_length", MIN_LENGTH)
-    context.setdefault("recommended_length", RECOMMENDED_LENGTH)
-    return render_template(template, **context), status
 
 
 def message(title: str, text: str, status: int = 200, **links: Any) -> tuple[str, int]:
