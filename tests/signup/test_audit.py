@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from audit_trail import block_audit_inserts
 from flask import Flask
 from flask.testing import FlaskClient
 from samples import VALID
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import DBAPIError
 from stored import audit_rows, requests_stored
 
@@ -60,31 +61,6 @@ def test_audit_log_is_append_only(app: Flask, client: FlaskClient) -> None:
         with pytest.raises(DBAPIError, match="append-only"), db.transaction(engine(app)) as conn:
             conn.execute(statement)
     assert [row["outcome"] for row in audit_rows(app)] == ["received"]
-
-
-def block_audit_inserts(app: Flask) -> None:
-    """A database trigger that makes every audit insert fail (no change to our code)."""
-    with db.transaction(engine(app)) as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execute(
-                text(
-                    "CREATE TRIGGER audit_blocked BEFORE INSERT ON audit_log "
-                    "BEGIN SELECT RAISE(ABORT, 'audit blocked'); END"
-                )
-            )
-        else:
-            conn.execute(
-                text(
-                    "CREATE FUNCTION audit_blocked() RETURNS trigger LANGUAGE plpgsql AS "
-                    "$$ BEGIN RAISE EXCEPTION 'audit blocked'; END $$"
-                )
-            )
-            conn.execute(
-                text(
-                    "CREATE TRIGGER audit_blocked BEFORE INSERT ON audit_log "
-                    "FOR EACH ROW EXECUTE FUNCTION audit_blocked()"
-                )
-            )
 
 
 def test_request_is_not_stored_when_its_audit_row_fails(app: Flask) -> None:

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from audit_trail import block_audit_inserts
 from flask import Flask
 from samples import VALID
 from sqlalchemy import select, update
@@ -177,8 +178,6 @@ def test_delete_asks_first(app: Flask, runner) -> None:
 
 def test_delete_is_all_or_nothing(app: Flask) -> None:
     """A failure half-way (here: the audit row) leaves every row of the person in place."""
-    from audit_trail import block_audit_inserts
-
     patron(app)
     block_audit_inserts(app)
     runner = app.test_cli_runner()
