@@ -113,32 +113,37 @@ def body_of(message: EmailMessage) -> str:
     return part.get_content()
 
 
-def request_of(portal: Portal, member_id: str) -> tuple[int, str]:
-    """(id, status) of `member_id`'s only request, read from the database."""
+def query(portal: Portal, sql: str, **params: object) -> list[sa.Row]:
+    """The rows of one read-only SQL query on the portal's database."""
     engine = sa.create_engine(portal.database_url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(
-                sa.text("SELECT id, status FROM account_requests WHERE member_id = :m"),
-                {"m": member_id},
-            ).all()
+            return list(conn.execute(sa.text(sql), params).all())
     finally:
         engine.dispose()
+
+
+def stored_requests(portal: Portal, member_id: str) -> list[tuple[int, str]]:
+    """(id, status) of every stored request of `member_id`."""
+    rows = query(
+        portal, "SELECT id, status FROM account_requests WHERE member_id = :m", m=member_id
+    )
+    return [(row.id, row.status) for row in rows]
+
+
+def request_of(portal: Portal, member_id: str) -> tuple[int, str]:
+    """(id, status) of `member_id`'s only request, read from the database."""
+    rows = stored_requests(portal, member_id)
     assert len(rows) == 1, rows
-    return rows[0].id, rows[0].status
+    return rows[0]
 
 
 def audit_actions(portal: Portal, *, request_id: int | None = None) -> list[tuple[str, str]]:
     """(action, reason) of the audit rows, of one request or of all, oldest first."""
-    query = "SELECT action, reason FROM audit_log"
+    sql = "SELECT action, reason FROM audit_log"
     params: dict[str, int] = {}
     if request_id is not None:
-        query += " WHERE request_id = :r"
+        sql += " WHERE request_id = :r"
         params["r"] = request_id
-    engine = sa.create_engine(portal.database_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(sa.text(query + " ORDER BY id"), params).all()
-    finally:
-        engine.dispose()
+    rows = query(portal, sql + " ORDER BY id", **params)
     return [(row.action, row.reason or "") for row in rows]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
+from journey_steps import query, stored_requests
 from playwright.sync_api import Page, expect
 from portal_stack import Portal
 
@@ -24,31 +24,9 @@ SHOWN_ITEMS = "#az-list .az-item:not(.az-item--alternate):not([hidden])"
 MATCHING = re.compile(r"^(\d+) dari (\d+) sumber cocok$")
 
 
-def stored_requests(portal: Portal, member_id: str) -> list[tuple[int, str]]:
-    """(id, status) of every stored request of `member_id`."""
-    engine = sa.create_engine(portal.database_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                sa.text("SELECT id, status FROM account_requests WHERE member_id = :m"),
-                {"m": member_id},
-            )
-            return [(row.id, row.status) for row in rows]
-    finally:
-        engine.dispose()
-
-
 def audit_outcomes(portal: Portal, request_id: int) -> list[str]:
-    engine = sa.create_engine(portal.database_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                sa.text("SELECT outcome FROM audit_log WHERE request_id = :r ORDER BY id"),
-                {"r": request_id},
-            )
-            return list(rows.scalars())
-    finally:
-        engine.dispose()
+    sql = "SELECT outcome FROM audit_log WHERE request_id = :r ORDER BY id"
+    return [row.outcome for row in query(portal, sql, r=request_id)]
 
 
 def shown_count(page: Page, before: str) -> int:
