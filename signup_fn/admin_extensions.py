@@ -13,7 +13,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     g,
     redirect,
@@ -41,7 +40,7 @@ def decision_note() -> str | None:
 
 def read_states(loan_ids: list[int]) -> dict[int, slims.LoanState] | None:
     """SLiMS' state of these loans; None when SLiMS is not configured or cannot be reached."""
-    engine = slims_engine(current_app._get_current_object())  # type: ignore[attr-defined]
+    engine = slims_engine()
     if engine is None:
         return None
     try:
@@ -76,7 +75,7 @@ def index() -> tuple[str, int]:
         slims_unavailable=states is None and bool(pending),
         refusal=extensions.grant_refusal,
         instruction=extensions.manual_instruction,
-        write_enabled=write_enabled(current_app._get_current_object()),  # type: ignore[attr-defined]
+        write_enabled=write_enabled(),
     )
     return page, 200
 
@@ -88,7 +87,7 @@ def grant(extension_id: int) -> Response:
     if found is None:
         flash("Permintaan tidak ditemukan.")
         return back()
-    engine = slims_engine(current_app._get_current_object())  # type: ignore[attr-defined]
+    engine = slims_engine()
     try:
         if engine is None:
             raise slims.SlimsUnavailable("SLiMS belum dikonfigurasi (PORTAL_SLIMS_DATABASE_URL).")

@@ -82,7 +82,7 @@ def clean_note(raw: str) -> str | None:
 @login_required
 def index() -> tuple[str, int]:
     """The patron's current loans, with any extension request of each."""
-    engine = slims_engine(current_app._get_current_object())  # type: ignore[attr-defined]
+    engine = slims_engine()
     if engine is None:
         return page("loans/not_configured.html")
     member_id = current_member_id()
@@ -105,7 +105,7 @@ def index() -> tuple[str, int]:
 @login_required
 def extend(loan_id: int) -> Response | tuple[str, int]:
     """Ask for an extension of one of the patron's own current loans."""
-    engine = slims_engine(current_app._get_current_object())  # type: ignore[attr-defined]
+    engine = slims_engine()
     if engine is None:
         return page("loans/not_configured.html", 404)
     try:

@@ -138,7 +138,7 @@ def record_from_slims(row: Mapping[str, Any]) -> MemberRecord:
     )
 
 
-def slims_engine(app: Flask) -> Engine | None:
+def slims_engine(app: Flask = current_app) -> Engine | None:
     """The app's read-only SLiMS Engine (made on first use), or None when SLiMS is not
     configured. Writes (PORTAL_SLIMS_WRITE) use their own Engine: `slims_write.write_engine`."""
     url = app.config.get("SLIMS_DATABASE_URL")
@@ -153,7 +153,7 @@ def slims_engine(app: Flask) -> Engine | None:
 
 def member_directory() -> MemberDirectory:
     """The current app's member database: SLiMS when configured, else the imported list."""
-    engine = slims_engine(current_app._get_current_object())  # type: ignore[attr-defined]
+    engine = slims_engine()
     if engine is not None:
         return SlimsDirectory(engine)
     return ImportedDirectory(services().engine)

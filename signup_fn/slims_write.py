@@ -16,14 +16,13 @@ from . import slims
 WRITE_ENGINE_KEY = "signup_fn.slims_write_engine"
 
 
-def write_enabled(app: Flask) -> bool:
+def write_enabled(app: Flask = current_app) -> bool:
     """True when SLiMS is configured and write access is switched on."""
     return bool(app.config.get("SLIMS_DATABASE_URL")) and bool(app.config.get("SLIMS_WRITE"))
 
 
-def write_engine(app: Flask | None = None) -> Engine | None:
+def write_engine(app: Flask = current_app) -> Engine | None:
     """The app's SLiMS write Engine (made on first use), or None without write access."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     if not write_enabled(app):
         return None
     engine = app.extensions.get(WRITE_ENGINE_KEY)
