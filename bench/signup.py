@@ -1,8 +1,11 @@
 """Benchmark: POST /api/signup beside a hello-world Flask app, served the same way, same run.
 
-Both apps run under gunicorn with 4 sync workers on 127.0.0.1; the function stores into a
-SQLite file in a temporary folder with its rate limits turned off. Each gets the same bounded
-load, in alternating rounds so that a change in the machine's background load hits both:
+All apps run under gunicorn with 4 sync workers on 127.0.0.1; the function stores into a
+SQLite file in a temporary folder with its rate limits turned off. A third app, the write floor
+(`write_floor_app.py`: Flask, the JSON body, the request and audit INSERTs in one transaction
+and nothing else), shows in the same run the ceiling any Flask sign-up can reach here. Each
+gets the same bounded load, in alternating rounds so that a change in the machine's background
+load hits all:
 `wrk` with 16 connections for a fixed duration (a Python load generator when wrk is not
 installed; it is slower than the servers, so its figures are only a floor). Prints requests/s,
 p50 and p99 per round and their medians, the ratio sign-up/hello against the targets, and
@@ -290,25 +293,35 @@ def main() -> int:
             "hello_app:create_app()", workers=WORKERS, extra=["--pythonpath", str(BENCH_DIR)]
         )
         signup_command = gunicorn_command("signup_fn:create_app()", workers=WORKERS)
+        floor_command = gunicorn_command(
+            "write_floor_app:create_app()", workers=WORKERS, extra=["--pythonpath", str(BENCH_DIR)]
+        )
+        floor_env = {**env, "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'floor.db'}"}
         hello_server = servers.enter_context(
             running_server(hello_command, env=env, log_path=tmp_path / "hello.log")
         )
         signup_server = servers.enter_context(
             running_server(signup_command, env=env, log_path=tmp_path / "signup.log")
         )
+        floor_server = servers.enter_context(
+            running_server(floor_command, env=floor_env, log_path=tmp_path / "floor.log")
+        )
 
         # Both servers idle while the other is loaded; alternating rounds spread any change
         # in the machine's background load over both.
         hellos: list[LoadResult] = []
         signups: list[LoadResult] = []
+        floors: list[LoadResult] = []
         hello_cpu: list[float] = []
         signup_cpu: list[float] = []
+        floor_cpu: list[float] = []
         run_prefix = "B" + secrets.token_hex(2).upper()
         for round_number in range(1, args.rounds + 1):
             run_id = f"{run_prefix}{round_number % 10}"
             for server, path, mode, results, cpu in (
                 (hello_server, "/", "get", hellos, hello_cpu),
                 (signup_server, "/api/signup", "signup", signups, signup_cpu),
+                (floor_server, "/api/signup", "signup", floors, floor_cpu),
             ):
                 result, cpu_ms = measured_load(server, path, mode, run_id, args)
                 results.append(result)
@@ -316,23 +329,35 @@ def main() -> int:
                     cpu.append(cpu_ms)
             print(describe(f"round {round_number} GET /", hellos[-1]))
             print(describe(f"round {round_number} POST signup", signups[-1]))
+            print(describe(f"round {round_number} write floor", floors[-1]))
         stored = stored_requests(database_url)
 
-    hello, signup = median_of(hellos), median_of(signups)
+    hello, signup, floor = median_of(hellos), median_of(signups), median_of(floors)
     ratio = signup.rate / hello.rate if hello.rate else 0.0
+    ceiling = floor.rate / hello.rate if hello.rate else 0.0
     print()
     print(describe("GET / (hello floor)", hello))
     print(describe("POST /api/signup", signup))
-    if hello_cpu and signup_cpu and statistics.median(hello_cpu) > 0:
+    print(describe("POST write floor", floor))
+    if hello_cpu and signup_cpu and floor_cpu and statistics.median(hello_cpu) > 0:
         hello_ms, signup_ms = statistics.median(hello_cpu), statistics.median(signup_cpu)
+        floor_ms = statistics.median(floor_cpu)
         print(
             f"CPU ms per request (workers, user + system): hello {hello_ms:.2f}, "
-            f"sign-up {signup_ms:.2f}   (sign-up/hello {signup_ms / hello_ms:.1f}x)"
+            f"sign-up {signup_ms:.2f}, write floor {floor_ms:.2f}   "
+            f"(sign-up/hello {signup_ms / hello_ms:.1f}x, write floor/hello "
+            f"{floor_ms / hello_ms:.1f}x)"
         )
     print()
     print(
         f"ratio sign-up/hello   {ratio:.2f}   target >= {TARGET_RATIO}   "
         f"{verdict(ratio >= TARGET_RATIO)}"
+    )
+    print(
+        f"ceiling write floor/hello {ceiling:.2f}   (the most any Flask sign-up that stores and "
+        f"audits can reach here); sign-up/write floor {signup.rate / floor.rate:.2f}"
+        if floor.rate
+        else "ceiling: the write floor answered nothing"
     )
     print(
         f"sign-up p99           {signup.p99_ms:.2f} ms   target <= {TARGET_P99_MS:g} ms   "

@@ -211,6 +211,21 @@ class WriterQueue:
 WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
 
 
+def configure_sqlite(dbapi_connection: Any) -> None:
+    """The settings of every connection to the function's SQLite file."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    # In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed transaction
+    # survives the process being killed (kill -9, a crashed worker), and the database stays
+    # consistent; only a power loss or OS crash may lose the last commits. FULL made each
+    # commit wait for an fsync while holding the write lock (signup_fn/README.md, "SQLite
+    # durability").
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
 def make_engine(url: str) -> Engine:
     """One pooled Engine; SQLite gets WAL, a busy timeout and `BEGIN IMMEDIATE`."""
     if make_url(url).get_backend_name() != "sqlite":
@@ -224,17 +239,7 @@ def make_engine(url: str) -> Engine:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from pysqlite (SQLAlchemy's documented recipe).
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        # In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed
-        # transaction survives the process being killed (kill -9, a crashed worker), and the
-        # database stays consistent; only a power loss or OS crash may lose the last commits.
-        # FULL made each commit wait for an fsync while holding the write lock (signup_fn/
-        # README.md, "SQLite durability").
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
+        configure_sqlite(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
