@@ -42,6 +42,10 @@ MAX_CATALOG_BYTES = 4 * 1024 * 1024
 # The catalog nests 4 levels (file → resources → entry → subjects); deeper is refused, so
 # `[[[[...` cannot cost memory or recursion.
 MAX_DEPTH = 16
+TOO_DEEP = f"struktur terlalu dalam (lebih dari {MAX_DEPTH} tingkat); periksa kurung"
+# libyaml (0.2.6+, in PyYAML 6.0.4's wheels) stops at 1,000 levels of flow nesting on its own,
+# scanning ahead of the events we count: the same refusal as ours.
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -221,7 +225,8 @@ def parse_yaml(text: str, *, name: str) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise builder.failure(line, _syntax_message(exc)) from None
+        message = TOO_DEEP if exc.problem == LIBYAML_TOO_DEEP else _syntax_message(exc)
+        raise builder.failure(line, message) from None
     except yaml.YAMLError as exc:
         raise builder.failure(_reader_error_line(text, exc), _syntax_message(exc)) from None
     finally:
@@ -389,9 +394,7 @@ class _Builder:
     def _open(self, container: dict | list, line: int) -> None:
         stack = self.stack
         if len(stack) >= MAX_DEPTH:
-            raise _Refusal(
-                line, f"struktur terlalu dalam (lebih dari {MAX_DEPTH} tingkat); periksa kurung"
-            )
+            raise _Refusal(line, TOO_DEEP)
         if stack:
             frame = stack[-1]
             if frame.is_map and frame.key is _NO_KEY:
