@@ -307,8 +307,8 @@ def main() -> int:
             running_server(floor_command, env=floor_env, log_path=tmp_path / "floor.log")
         )
 
-        # Both servers idle while the other is loaded; alternating rounds spread any change
-        # in the machine's background load over both.
+        # Each server idles while another is loaded; alternating rounds spread any change in
+        # the machine's background load over all three.
         hellos: list[LoadResult] = []
         signups: list[LoadResult] = []
         floors: list[LoadResult] = []

@@ -43,7 +43,7 @@ MAX_CATALOG_BYTES = 4 * 1024 * 1024
 # `[[[[...` cannot cost memory or recursion.
 MAX_DEPTH = 16
 TOO_DEEP = f"struktur terlalu dalam (lebih dari {MAX_DEPTH} tingkat); periksa kurung"
-# libyaml (0.2.6+, in PyYAML 6.0.4's wheels) stops at 1,000 levels of flow nesting on its own,
+# The libyaml in PyYAML 6.0.4's wheels stops flow nesting at 1,000 levels on its own, while
 # scanning ahead of the events we count: the same refusal as ours.
 LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
