@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from catalog.clock import DEFAULT_TIMEZONE, UnknownTimezone, parse_timezone
+
 ENV_PREFIX = "PORTAL_"
 
 # Secrets that are public knowledge (tutorials, our own development default).
@@ -22,6 +24,7 @@ MIN_SECRET_LENGTH = 32
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
+    "TIMEZONE": DEFAULT_TIMEZONE,  # the library's IANA zone: every date shown is a date there
     "DATABASE_URL": None,  # development: a SQLite file under the instance folder
     "SECRET_KEY": "dev",
     "SITE_URL": ["http://127.0.0.1:8000", "http://localhost:8000"],
@@ -164,6 +167,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         config["ONLINE_SERVICES_URL"] = config["SITE_URL"][0] + "/layanan-daring/"
     if config["ENV"] not in {"development", "production"}:
         raise ConfigError(f"ENV: must be development or production, not {config['ENV']!r}")
+    try:
+        parse_timezone(config["TIMEZONE"], setting=ENV_PREFIX + "TIMEZONE")
+    except UnknownTimezone as exc:
+        raise ConfigError(str(exc)) from None
+    config["TIMEZONE"] = config["TIMEZONE"].strip()
     check_authentication(config)
     return config
 

@@ -50,6 +50,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
+from catalog.clock import utc_now
+
 try:
     import fcntl
 except ImportError:  # Windows: no writer queue; SQLite's busy timeout alone
@@ -79,7 +81,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The current instant in UTC (the library clock's)."""
+    return utc_now()
 
 
 metadata = MetaData()

@@ -1,0 +1,52 @@
+"""The function's library clock: `catalog.clock` with the zone of `PORTAL_TIMEZONE`.
+
+The rule: dates and times a patron or librarian reads (loans and overdue days, membership
+expiry, `/members`, reports and their months, token expiry texts, e-mails, the audit's times)
+come from here; instants are stored in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from catalog import clock
+
+SETTING = "PORTAL_TIMEZONE"
+
+
+def library_zone() -> ZoneInfo:
+    """The zone of the current app (checked when the app was built)."""
+    return clock.parse_timezone(current_app.config["TIMEZONE"], setting=SETTING)
+
+
+def utcnow() -> datetime:
+    """The current instant in UTC, for storing."""
+    return clock.utc_now()
+
+
+def library_now() -> datetime:
+    """The library's wall-clock time now."""
+    return clock.now_in(library_zone())
+
+
+def library_today() -> date:
+    """The library's date now."""
+    return clock.today_in(library_zone())
+
+
+def library_time(moment: datetime) -> datetime:
+    """A stored instant as the library's wall-clock time."""
+    return clock.local_time(moment, library_zone())
+
+
+def library_month(moment: datetime) -> str:
+    """The library's `YYYY-MM` month of a stored instant."""
+    return clock.month_of(moment, library_zone())
+
+
+def format_time(moment: datetime) -> str:
+    """`02-12-2026 23:30 WIB`: a stored instant as a librarian or patron reads it."""
+    return library_time(moment).strftime("%d-%m-%Y %H:%M %Z")
