@@ -38,8 +38,36 @@ LIST_FIELDS = {"subjects", "languages", "alt_names", "keywords"}
 ENTRY_INDENT = "    "
 
 
+# Line breaks to libyaml besides \n and \r\n: the line numbers of the loader and of these edits
+# would differ, so a file holding one is not edited and a value holding one is escaped.
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_ESCAPES = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 class EntryNotFound(KeyError):
     """No resource has the id asked for."""
+
+
+class UnusualLineBreaks(ValueError):
+    """The file holds a line break other than \\n or \\r\\n; it is left for a person to fix."""
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text` with their ends, split at \\n only (as libyaml counts them here)."""
+    return _LINE.findall(text)
+
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+
+def _check_breaks(text: str) -> None:
+    found = _OTHER_BREAKS.search(text)
+    if found:
+        line = text[: found.start()].count("\n") + 1
+        raise UnusualLineBreaks(
+            f"resources.yml baris {line} berisi pemisah baris yang tidak biasa; simpan ulang"
+            " berkas dengan akhir baris biasa"
+        )
 
 
 def suggest_id(name: str) -> str:
@@ -63,7 +91,11 @@ def scalar(value: Any, *, in_list: bool = False) -> str:
         and not (in_list and any(ch in text for ch in ",[]{}"))
         and _reads_back(text)
     )
-    return text if plain_ok else json.dumps(text, ensure_ascii=False)
+    if plain_ok:
+        return text
+    return _OTHER_BREAKS.sub(
+        lambda m: _ESCAPES.get(m.group(0), "\\r"), json.dumps(text, ensure_ascii=False)
+    )
 
 
 def _reads_back(text: str) -> bool:
@@ -114,6 +146,7 @@ def _newline_of(text: str) -> str:
 
 def append_entry(text: str, entry: Mapping[str, Any]) -> Edited:
     """`entry` at the end of the file (the `resources:` list is its last section)."""
+    _check_breaks(text)
     newline = _newline_of(text)
     lines = entry_lines(entry)
     before = text.rstrip("\r\n") + newline + newline  # one blank line between entries
@@ -138,13 +171,14 @@ class _Entry:
 
 
 def _locate(text: str, resource_id: str) -> _Entry:
+    _check_breaks(text)
     document = parse_yaml(text, name="resources.yml")
     entries = (document.data or {}).get("resources") or []
     ids = [item.get("id") if isinstance(item, dict) else None for item in entries]
     if resource_id not in ids:
         raise EntryNotFound(resource_id)
     index = ids.index(resource_id)
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     start = document.lines[("resources", index)] - 1
     following = ("resources", index + 1)
     limit = document.lines[following] - 1 if following in document.lines else len(lines)
@@ -194,7 +228,7 @@ def edit_entry(
 ) -> Edited:
     """Set the fields in `changes` and remove those in `removals` from one entry."""
     entry = _locate(text, resource_id)
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     newline = _newline_of(text)
     # (0-based start, end exclusive, new lines) for every part replaced, inserted or removed
     edits: list[tuple[int, int, list[tuple[str, str]]]] = []
@@ -234,7 +268,7 @@ def edit_entry(
 def remove_entry(text: str, resource_id: str) -> Edited:
     """Remove the whole entry and one blank line beside it."""
     entry = _locate(text, resource_id)
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     start, end = entry.start, entry.end
     if end < len(lines) and not lines[end].strip():
         end += 1

@@ -23,6 +23,7 @@ from typing import Any
 from catalog.catalog_edit import (
     LIST_FIELDS,
     Edited,
+    UnusualLineBreaks,
     append_entry,
     edit_entry,
     remove_entry,
@@ -315,7 +316,10 @@ def apply_request(
     """
     request = parse_issue_body(body)
     text = path.read_bytes().decode("utf-8")  # line ends as they are
-    applied = plan(request, loaded, text, today)
+    try:
+        applied = plan(request, loaded, text, today)
+    except UnusualLineBreaks as error:
+        raise RequestRefused([FieldError(None, str(error))]) from None
     try:
         save_checked(path, applied.edited.text, today=today)
     except CatalogError as error:

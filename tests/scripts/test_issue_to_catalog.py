@@ -400,3 +400,21 @@ def test_the_command_refuses_to_touch_an_invalid_catalog(tmp_path: Path):
     done = run(str(BODIES / "tautan-rusak-url-baru.md"), "--catalog", str(catalog))
     assert done.returncode == 2
     assert "access" in done.stderr
+
+
+def test_a_line_separator_in_a_value_cannot_break_out_of_its_line(catalog: Path):
+    text = body("tautan-rusak-url-baru.md").replace(
+        "https://www.jove.com/id/", "https://www.jove.com/id/\u2028    access: free"
+    )
+    assert refused(catalog, text) == [
+        "Alamat sumber (url): kolom 'url': URL tidak boleh berisi spasi"
+    ]
+
+
+def test_a_catalog_with_unusual_line_breaks_is_left_alone(catalog: Path):
+    odd = CATALOG.replace("biomedis: MEDLINE", "biomedis:\u2028MEDLINE")
+    catalog.write_text(odd, encoding="utf-8")
+    with pytest.raises(RequestRefused) as failure:
+        apply_request(body("hapus-entri.md"), catalog, load_catalog(catalog, today=TODAY), TODAY)
+    assert "pemisah baris yang tidak biasa" in str(failure.value)
+    assert catalog.read_text(encoding="utf-8") == odd

@@ -140,6 +140,7 @@ def test_an_approved_catalog_issue_becomes_a_pull_request():
         next(i for i, run in enumerate(runs) if "scripts/issue_to_catalog.py" in run),
         next(i for i, run in enumerate(runs) if "scripts/validate.py resources.yml" in run),
         next(i for i, run in enumerate(runs) if "mkdocs build --strict" in run),
+        next(i for i, run in enumerate(runs) if "--changed-from HEAD" in run),
         next(i for i, run in enumerate(runs) if "push --force origin" in run),
     ]
     assert order == sorted(order)
