@@ -297,4 +297,5 @@ def save_checked(path: Path, text: str, *, today: date | None = None) -> LoadedC
         raise
     os.replace(temporary, path)
     loaded.path = path
+    loaded.warnings = [replace(problem, path=str(path)) for problem in loaded.warnings]
     return loaded

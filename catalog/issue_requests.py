@@ -30,7 +30,7 @@ from catalog.catalog_edit import (
     save_checked,
     suggest_id,
 )
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, Problem
 from catalog.issue_forms import (
     CATALOG_LABELS,
     CLEAR,
@@ -291,11 +291,11 @@ def _plan_hide(request: IssueRequest, resource: Resource, text: str, today: date
     return Applied(f"Sembunyikan sumber '{resource.id}'", resource.id, edited)
 
 
-def field_errors(error: CatalogError, applied: Applied, form: IssueForm) -> list[FieldError]:
+def named(problems: list[Problem], applied: Applied, form: IssueForm) -> list[FieldError]:
     """The loader's problems, each under the form field it concerns when there is one."""
     written = applied.edited.written
     lines: list[FieldError] = []
-    for problem in error.problems:
+    for problem in problems:
         name = written.get(problem.line)
         if name is None and problem.item_id == applied.resource_id:
             mentioned = _FIELD_IN_MESSAGE.findall(problem.message)
@@ -307,9 +307,16 @@ def field_errors(error: CatalogError, applied: Applied, form: IssueForm) -> list
     return lines
 
 
-def apply_request(
-    body: str, path: Path, loaded: LoadedCatalog, today: date
-) -> tuple[IssueRequest, Applied]:
+@dataclass(frozen=True)
+class Outcome:
+    """A request written into the catalog, and the loader's warnings about its resource."""
+
+    request: IssueRequest
+    applied: Applied
+    warnings: list[FieldError]
+
+
+def apply_request(body: str, path: Path, loaded: LoadedCatalog, today: date) -> Outcome:
     """Write the change an issue body asks for into the catalog at `path` (checked first).
 
     Raises RequestRefused naming form fields; nothing is written then.
@@ -321,7 +328,9 @@ def apply_request(
     except UnusualLineBreaks as error:
         raise RequestRefused([FieldError(None, str(error))]) from None
     try:
-        save_checked(path, applied.edited.text, today=today)
+        after = save_checked(path, applied.edited.text, today=today)
     except CatalogError as error:
-        raise RequestRefused(field_errors(error, applied, request.form)) from None
-    return request, applied
+        raise RequestRefused(named(error.problems, applied, request.form)) from None
+    mine = applied.resource_id
+    own = [w for w in after.warnings if w.item_id == mine or f"'{mine}'" in w.message]
+    return Outcome(request, applied, named(own, applied, request.form))

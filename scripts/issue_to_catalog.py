@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     before = args.catalog.read_bytes().decode("utf-8")
     try:
-        _, applied = apply_request(body, args.catalog, loaded, today)
+        outcome = apply_request(body, args.catalog, loaded, today)
     except RequestRefused as refused:
         _write(args.report, _refused("Isi formulir belum dapat dipakai:", refused.errors))
         print("\n".join(map(str, refused.errors)), file=sys.stderr)
@@ -64,10 +64,16 @@ def main(argv: list[str] | None = None) -> int:
             tofile=f"b/{args.catalog.name}",
         )
     )
-    _write(args.message, applied.summary + "\n")
-    summary = _code(applied.summary)
-    _write(args.report, f"{summary}: lolos pemeriksaan katalog.\n\n{_fenced(diff, 'diff')}")
-    print(applied.summary)
+    summary = outcome.applied.summary
+    warnings = "".join(f"- peringatan: {_item(warning)}\n" for warning in outcome.warnings)
+    _write(args.message, summary + "\n")
+    _write(
+        args.report,
+        f"{_code(summary)}: lolos pemeriksaan katalog.\n\n"
+        + (f"{warnings}\n" if warnings else "")
+        + _fenced(diff, "diff"),
+    )
+    print(summary)
     return 0
 
 

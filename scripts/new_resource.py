@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from catalog.catalog_edit import FIELD_ORDER, append_entry, save_checked, suggest_id
+from catalog.catalog_edit import append_entry, save_checked, suggest_id
 from catalog.errors import CatalogError
 from catalog.loader import LoadedCatalog, load_catalog
 from catalog.models import SLUG_PATTERN, Access, ResourceType, check_web_url
@@ -135,7 +135,8 @@ def from_json(loaded: LoadedCatalog, data: dict[str, Any]) -> dict[str, Any]:
             entry[name] = parse(str(value).strip())
         except Refused as exc:
             problems.append(f"{name}: {exc}")
-    unknown = sorted(set(data) - set(FIELD_ORDER))
+    known = {name for name, *_ in questions(loaded)} | {"id", "added"}
+    unknown = sorted(set(data) - known)
     if unknown:
         problems.append(f"kolom tidak dikenal: {', '.join(unknown)}")
     if problems:

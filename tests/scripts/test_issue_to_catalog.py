@@ -418,3 +418,16 @@ def test_a_catalog_with_unusual_line_breaks_is_left_alone(catalog: Path):
         apply_request(body("hapus-entri.md"), catalog, load_catalog(catalog, today=TODAY), TODAY)
     assert "pemisah baris yang tidak biasa" in str(failure.value)
     assert catalog.read_text(encoding="utf-8") == odd
+
+
+def test_warnings_about_the_changed_resource_come_back_by_field(catalog: Path):
+    text = body("tautan-rusak-url-baru.md").replace(
+        "https://www.jove.com/id/", "https://pubmed.ncbi.nlm.nih.gov/"
+    )
+    outcome = apply_request(text, catalog, load_catalog(catalog, today=TODAY), TODAY)
+    # the duplicate is reported on the later entry, pubmed, naming jove
+    [warning] = outcome.warnings
+    assert warning.label is None
+    assert warning.message == (
+        f"{catalog}:43: pubmed: URL yang sama sudah dipakai sumber 'jove' (baris 27)"
+    )
