@@ -115,6 +115,15 @@ _ID_OF_EXISTING = (
     " (`/sumber/<id>/`), mis. `garuda`."
 )
 _KEEP_EMPTY = f"Kosongkan bila tidak berubah; tulis `{CLEAR}` untuk menghapus isi kolom pilihan."
+_KEEP_CHOICE = "Biarkan tanpa pilihan bila tidak berubah."
+_FLAG_CHOICE = f"Di formulir: `{YES}` = `true`, `{NO}` = hapus tandanya. {_KEEP_CHOICE}"
+
+
+def _edit_note(name: str) -> str:
+    if name in ("featured", "trial"):
+        return _FLAG_CHOICE
+    return _KEEP_CHOICE if name in ("access", "type") else _KEEP_EMPTY
+
 
 # the fields the edit form can change, in its order (`id` and `added` stay as they are)
 _EDITABLE = (
@@ -176,7 +185,7 @@ FORMS: tuple[IssueForm, ...] = (
         ),
         fields=(
             FormField("id", CATALOG_LABELS["id"], "input", True, help=_ID_OF_EXISTING),
-            *(_catalog_field(name, note=_KEEP_EMPTY) for name in _EDITABLE),
+            *(_catalog_field(name, note=_edit_note(name)) for name in _EDITABLE),
             FormField(
                 "alasan",
                 "Alasan atau masalah yang dilaporkan",
