@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from catalog.catalog_edit import edit_entry
+from catalog.catalog_edit import edit_entry, remove_entry
 from catalog.issue_forms import FORMS
 from catalog.issue_requests import RequestRefused, apply_request, parse_issue_body
 from catalog.loader import load_catalog
+from catalog.yaml_source import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BODIES = Path(__file__).parent / "issue_bodies"
@@ -431,3 +432,21 @@ def test_warnings_about_the_changed_resource_come_back_by_field(catalog: Path):
     assert warning.message == (
         f"{catalog}:43: pubmed: URL yang sama sudah dipakai sumber 'jove' (baris 27)"
     )
+
+
+def test_every_entry_of_the_real_catalog_can_be_edited_and_removed_alone(tmp_path: Path):
+    original = (ROOT / "resources.yml").read_bytes().decode()
+    loaded = load_catalog(ROOT / "resources.yml")
+    for resource in loaded.catalog.resources:
+        edited = edit_entry(original, resource.id, {"notice": "Uji."}, {"keywords"})
+        removed, added = changed(original, edited.text)
+        assert added == ["    notice: Uji.\n"] or (resource.notice and len(added) == 1)
+        assert all(
+            line.startswith("    keywords:") or line.startswith("    notice:") for line in removed
+        )
+        gone = remove_entry(original, resource.id).text
+        entries = parse_yaml(gone, name="resources.yml").data["resources"]
+        assert [e["id"] for e in entries] == [
+            r.id for r in loaded.catalog.resources if r is not resource
+        ]
+        assert len(gone.splitlines()) < len(original.splitlines())
