@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from posixpath import splitext
 
+from catalog.issue_forms import FORMS_BY_KIND, form_link
 from catalog.models import Access, Resource
 from catalog.site_settings import SiteSettings
 
@@ -31,6 +32,26 @@ def resource_link(resource: Resource, settings: SiteSettings) -> str:
 def edit_link(settings: SiteSettings, line: int) -> str:
     """The entry's line in the catalog file on the repository host ("" if not configured)."""
     return f"{settings.edit_url}#L{line}" if settings.edit_url else ""
+
+
+def report_link(settings: SiteSettings, resource: Resource) -> str:
+    """The edit form ("Laporkan masalah / usulkan perubahan") with the resource's id filled in
+    ("" if no issues_url is configured). Never carries the URL: a members URL stays private."""
+    if not settings.issues_url:
+        return ""
+    return form_link(settings.issues_url, FORMS_BY_KIND["edit"], resource.name, id=resource.id)
+
+
+def broken_link_report(settings: SiteSettings, resource: Resource) -> str:
+    """The broken-link form with the resource's id filled in ("" if not configured)."""
+    if not settings.issues_url:
+        return ""
+    return form_link(settings.issues_url, FORMS_BY_KIND["link"], resource.name, id=resource.id)
+
+
+def propose_link(settings: SiteSettings) -> str:
+    """The form that proposes a new resource ("" if not configured)."""
+    return form_link(settings.issues_url, FORMS_BY_KIND["add"]) if settings.issues_url else ""
 
 
 def page_url(src_path: str, settings: SiteSettings) -> str:

@@ -1,7 +1,7 @@
 """Settings of the generated catalog pages, read from `mkdocs.yml` `extra.catalog`.
 
 The rule: every setting is checked once, when the build starts; an empty `proxy_prefix` or
-`edit_url` means "not configured". Links end up in the public site, so only absolute
+`edit_url` or `issues_url` means "not configured". Links end up in the public site, so only absolute
 http(s) URLs are accepted.
 """
 
@@ -26,6 +26,7 @@ class SiteSettings:
     function_url: str  # base URL of the account function; members links go to {it}/go/<id>
     proxy_prefix: str = ""  # put before every `paid` URL when set
     edit_url: str = ""  # the catalog file on the repository host; pages link to {it}#L<line>
+    issues_url: str = ""  # the repository's issues; pages link to its issue forms ({it}/new?...)
     catalog_file: str = DEFAULT_CATALOG_FILE  # relative to the folder of mkdocs.yml
     directory_urls: bool = True  # mkdocs' use_directory_urls: /sumber/<id>/ or sumber/<id>.html
 
@@ -42,6 +43,7 @@ class SiteSettings:
             function_url=function_url,
             proxy_prefix=_url(section, "proxy_prefix", required=False),
             edit_url=_url(section, "edit_url", required=False),
+            issues_url=_url(section, "issues_url", required=False).rstrip("/"),
             catalog_file=_text(section, "file") or DEFAULT_CATALOG_FILE,
             directory_urls=directory_urls,
         )

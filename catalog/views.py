@@ -91,6 +91,8 @@ class ResourceView:
     link: str  # what "Buka sumber" opens: the URL, the proxied URL, or the /go/ link
     page: str  # URL of the resource's own page, relative to the site root
     edit_url: str  # "" when no edit_url is configured
+    report_url: str  # the edit issue form for this resource; "" when no issues_url
+    broken_link_url: str  # the broken-link issue form for this resource; "" when no issues_url
     filter_text: str  # folded words the A-Z text filter matches
 
     @property
@@ -137,6 +139,7 @@ class CatalogView:
     recent: tuple[ResourceView, ...]  # newest first
     trials: tuple[ResourceView, ...]
     az_sections: tuple[AzSection, ...]  # every letter, empty ones too
+    propose_url: str  # the issue form proposing a new resource; "" when no issues_url
 
 
 def subject_page(subject_id: str) -> str:
@@ -194,6 +197,7 @@ def build_view(loaded: LoadedCatalog, settings: SiteSettings, today: date) -> Ca
         recent=tuple(sorted(views, key=lambda v: (v.added, v.id), reverse=True)[:RECENT_COUNT]),
         trials=tuple(v for v in views if v.trial),
         az_sections=_az_sections(views),
+        propose_url=links.propose_link(settings),
     )
 
 
@@ -251,6 +255,8 @@ def _resource_view(
         link=links.resource_link(resource, settings),
         page=links.page_url(resource_page(resource.id), settings),
         edit_url=links.edit_link(settings, line),
+        report_url=links.report_link(settings, resource),
+        broken_link_url=links.broken_link_report(settings, resource),
         filter_text=fold(" ".join(words)),
     )
 

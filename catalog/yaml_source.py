@@ -110,6 +110,24 @@ _SYNTAX_HINTS = {
 }
 
 
+# (libyaml's context, its problem) of an unclosed quote or bracket → the message, reported
+# at the line where the quote or bracket was opened
+_UNCLOSED: dict[tuple[str, str], str] = {
+    ("while scanning a quoted scalar", "found unexpected end of stream"): (
+        "tanda kutip yang dibuka di baris ini tidak ditutup; tambahkan tanda kutip penutup"
+        " yang sama di akhir teks"
+    ),
+    ("while parsing a flow sequence", "did not find expected ',' or ']'"): (
+        "daftar [ ... ] yang dibuka di baris ini tidak ditutup dengan benar; periksa ']' dan"
+        " koma di antara isinya"
+    ),
+    ("while parsing a flow mapping", "did not find expected ',' or '}'"): (
+        "pemetaan { ... } yang dibuka di baris ini tidak ditutup dengan benar; periksa '}' dan"
+        " koma di antara isinya"
+    ),
+}
+
+
 @dataclass
 class YamlDocument:
     """The values of one YAML file and where each part of it sits.
@@ -223,9 +241,7 @@ def parse_yaml(text: str, *, name: str) -> YamlDocument:
     except _Refusal as refusal:
         raise builder.failure(refusal.line, refusal.message) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        message = TOO_DEEP if exc.problem == LIBYAML_TOO_DEEP else _syntax_message(exc)
+        line, message = _syntax_error_at(exc)
         raise builder.failure(line, message) from None
     except yaml.YAMLError as exc:
         raise builder.failure(_reader_error_line(text, exc), _syntax_message(exc)) from None
@@ -446,6 +462,25 @@ def resolve_plain(text: str) -> Any:
             year, month, day = parts.groups()
             return date(int(year), int(month), int(day))
     return text
+
+
+def _syntax_error_at(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line to report a syntax error at, and its message.
+
+    An unclosed quote or bracket is found where reading gave up (often the end of the file);
+    the line that needs fixing is where it was opened, which libyaml gives as the context.
+    """
+    if exc.problem == LIBYAML_TOO_DEEP:
+        mark = exc.problem_mark or exc.context_mark
+        return (mark.line + 1 if mark is not None else 1), TOO_DEEP
+    opened = _UNCLOSED.get((exc.context or "", exc.problem or ""))
+    if opened is not None and exc.context_mark is not None:
+        line = exc.context_mark.line + 1
+        found = exc.problem_mark.line + 1 if exc.problem_mark is not None else line
+        where = f" (terdeteksi di baris {found})" if found != line else ""
+        return line, f"sintaks YAML salah: {opened}{where}"
+    mark = exc.problem_mark or exc.context_mark
+    return (mark.line + 1 if mark is not None else 1), _syntax_message(exc)
 
 
 def _syntax_message(exc: yaml.YAMLError) -> str:

@@ -12,39 +12,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
-import tempfile
-import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from catalog.catalog_edit import append_entry, save_checked, suggest_id
 from catalog.errors import CatalogError
 from catalog.loader import LoadedCatalog, load_catalog
 from catalog.models import SLUG_PATTERN, Access, ResourceType, check_web_url
-from catalog.yaml_source import resolve_plain
-
-FIELD_ORDER = [
-    "id", "name", "url", "access", "type", "subjects", "description", "added",
-    "provider", "languages", "alt_names", "keywords", "how_to_access",
-]  # fmt: skip
-LIST_FIELDS = {"subjects", "languages", "alt_names", "keywords"}
 
 
 class Refused(ValueError):
     """An answer that cannot be used; the message says why (Indonesian)."""
-
-
-def suggest_id(name: str) -> str:
-    """`Garuda (Garba Rujukan Digital)` → `garuda-garba-rujukan-digital` (at most 64)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug[:64].rstrip("-")
 
 
 def _split(text: str) -> list[str]:
@@ -153,7 +135,8 @@ def from_json(loaded: LoadedCatalog, data: dict[str, Any]) -> dict[str, Any]:
             entry[name] = parse(str(value).strip())
         except Refused as exc:
             problems.append(f"{name}: {exc}")
-    unknown = sorted(set(data) - set(FIELD_ORDER))
+    known = {name for name, *_ in questions(loaded)} | {"id", "added"}
+    unknown = sorted(set(data) - known)
     if unknown:
         problems.append(f"kolom tidak dikenal: {', '.join(unknown)}")
     if problems:
@@ -162,66 +145,14 @@ def from_json(loaded: LoadedCatalog, data: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def scalar(value: Any, *, in_list: bool = False) -> str:
-    """A YAML scalar in the house style: plain where it reads back the same, else quoted."""
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    plain_ok = (
-        text == text.strip()
-        and resolve_plain(text) == text
-        and not (in_list and any(ch in text for ch in ",[]{}"))
-        and _reads_back(text)
-    )
-    return text if plain_ok else json.dumps(text, ensure_ascii=False)
-
-
-def _reads_back(text: str) -> bool:
-    try:
-        return yaml.safe_load(f"k: {text}") == {"k": text}
-    except yaml.YAMLError:
-        return False
-
-
-def entry_text(entry: dict[str, Any]) -> str:
-    """The entry as the catalog writes it: `  - id: ...`, two-space indents, flow lists."""
-    lines = []
-    for name in FIELD_ORDER:
-        if name not in entry:
-            continue
-        value = entry[name]
-        if name in LIST_FIELDS:
-            if not value:
-                continue
-            rendered = "[" + ", ".join(scalar(item, in_list=True) for item in value) + "]"
-        else:
-            rendered = scalar(value)
-        prefix = "  - " if not lines else "    "
-        lines.append(f"{prefix}{name}: {rendered}")
-    return "\n".join(lines) + "\n"
-
-
-def append_entry(path: Path, entry: dict[str, Any]) -> tuple[int, int]:
+def append_to(path: Path, entry: dict[str, Any]) -> tuple[int, int]:
     """Append `entry` to the catalog at `path` after checking the whole new file.
 
     Raises CatalogError (nothing written) when the new file would not load.
     """
-    original = path.read_text(encoding="utf-8")
-    block = entry_text(entry)
-    before = original.rstrip("\n") + "\n\n"  # one blank line between entries
-    new_text = before + block
-    first = before.count("\n") + 1
-    last = first + block.count("\n") - 1
-    handle, temporary = tempfile.mkstemp(prefix=".new-", suffix=".yml", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-        stream.write(new_text)
-    try:
-        load_catalog(temporary)  # the real loader decides; raises CatalogError
-    except CatalogError:
-        os.unlink(temporary)
-        raise
-    os.replace(temporary, path)
-    return first, last
+    edited = append_entry(path.read_bytes().decode("utf-8"), entry)
+    save_checked(path, edited.text)
+    return edited.first, edited.last
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nTidak ditambahkan: jawaban berhenti sebelum selesai.", file=sys.stderr)
         return 1
     try:
-        first, last = append_entry(path, entry)
+        first, last = append_to(path, entry)
     except CatalogError as exc:
         print(exc, file=sys.stderr)
         print("Tidak ditambahkan: berkas baru tidak lolos pemeriksaan.", file=sys.stderr)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 import yaml
-from catalog_texts import GOOD_CATALOG, VALID_CATALOG, edited
+from catalog_texts import GOOD_CATALOG, VALID_CATALOG, edited, resource
 
 from catalog import yaml_source
 from catalog.errors import CatalogError
@@ -267,3 +267,51 @@ def test_pure_python_parser_refuses_the_same_yaml(pure_python_parser, errors_of)
         "resources.yml:6: garuda: tag YAML '!!python/name:os.system' tidak diizinkan; hapus tag"
         " itu (teks cukup diberi tanda kutip)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "line", "message"),
+    [
+        (
+            "name",
+            '"Sumber Kedua',
+            14,
+            "tanda kutip yang dibuka di baris ini tidak ditutup; tambahkan tanda kutip penutup"
+            " yang sama di akhir teks (terdeteksi di baris 21)",
+        ),
+        (
+            "description",
+            "'Sumber kedua.",
+            19,
+            "tanda kutip yang dibuka di baris ini tidak ditutup; tambahkan tanda kutip penutup"
+            " yang sama di akhir teks (terdeteksi di baris 21)",
+        ),
+        (
+            "subjects",
+            "[umum",
+            18,
+            "daftar [ ... ] yang dibuka di baris ini tidak ditutup dengan benar; periksa ']' dan"
+            " koma di antara isinya (terdeteksi di baris 19)",
+        ),
+        (
+            "subjects",
+            "{umum: ya",
+            18,
+            "pemetaan { ... } yang dibuka di baris ini tidak ditutup dengan benar; periksa '}' dan"
+            " koma di antara isinya (terdeteksi di baris 19)",
+        ),
+    ],
+)
+def test_unclosed_quote_or_bracket_is_reported_where_it_was_opened(
+    errors_of, field, value, line, message
+):
+    # the second entry starts on line 13: id 13, name 14, ..., subjects 18, description 19
+    text = VALID_CATALOG + resource("kedua", **{field: value})
+    assert errors_of(text) == [f"resources.yml:{line}: kedua: sintaks YAML salah: {message}"]
+
+
+def test_unclosed_bracket_closed_on_the_same_line_keeps_the_problem_line(errors_of):
+    text = edited("    subjects: [umum]\n", '    subjects: [umum, "gizi" x]\n')
+    [error] = errors_of(text)
+    assert error.startswith("resources.yml:10: garuda: sintaks YAML salah: daftar [ ... ]")
+    assert "terdeteksi" not in error

@@ -37,8 +37,8 @@ def uses_of(workflow: dict[str, Any]) -> list[str]:
 ALL = sorted(path.name for path in WORKFLOWS.glob("*.yml"))
 
 
-def test_the_three_workflows_exist():
-    assert {"pr.yml", "pages.yml", "links.yml"} <= set(ALL)
+def test_the_workflows_exist():
+    assert {"pr.yml", "pages.yml", "links.yml", "issue-to-pr.yml"} <= set(ALL)
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -116,3 +116,33 @@ def test_links_run_weekly_and_keep_one_issue():
     script = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/github-script"))
     source = script["with"]["script"]
     assert "labels: label" in source and "issues.update" in source and "issues.create" in source
+
+
+def test_an_approved_catalog_issue_becomes_a_pull_request():
+    workflow = load("issue-to-pr.yml")
+    assert workflow["on"] == {"issues": {"types": ["labeled"]}}
+    [job] = workflow["jobs"].values()
+    assert "github.event.label.name == 'setujui'" in job["if"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+    steps = job["steps"]
+    # the labeler's permission is checked before anything else runs
+    assert steps[0]["uses"].startswith("actions/github-script@")
+    assert "getCollaboratorPermissionLevel" in steps[0]["with"]["script"]
+    assert "['admin', 'write'].includes" in steps[0]["with"]["script"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+    # the untrusted body reaches the script through env and a file, never through ${{ }}
+    assert "${{" not in runs_of(workflow)
+    apply = next(s for s in steps if "scripts/issue_to_catalog.py" in s.get("run", ""))
+    assert apply["env"] == {"ISSUE_BODY": "${{ github.event.issue.body }}"}
+    runs = [step.get("run", "") for step in steps]
+    order = [
+        next(i for i, run in enumerate(runs) if "scripts/issue_to_catalog.py" in run),
+        next(i for i, run in enumerate(runs) if "scripts/validate.py resources.yml" in run),
+        next(i for i, run in enumerate(runs) if "mkdocs build --strict" in run),
+        next(i for i, run in enumerate(runs) if "--changed-from HEAD" in run),
+        next(i for i, run in enumerate(runs) if "push --force origin" in run),
+    ]
+    assert order == sorted(order)
+    report = steps[-1]["with"]["script"]
+    assert "pulls.create" in report and "issues.createComment" in report
