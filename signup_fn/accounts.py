@@ -90,7 +90,7 @@ def set_password_with_token(
     session of the account, audit `activated` or `password_changed`. Returns the account id.
     Raises PasswordRejected (token left unused) or InvalidToken."""
     account = account_for_token(connection, purpose, token)
-    password = check_policy(password, username=account["member_id"])
+    password = check_patron_password(password, account)
     if consume(connection, purpose, token) != account["id"]:
         raise InvalidToken()
     values: dict[str, Any] = {}
@@ -102,6 +102,14 @@ def set_password_with_token(
     reason = None if purpose is Purpose.ACTIVATION else "reset"
     db.add_audit(connection, action=action, outcome="ok", actor=actor(account["id"]), reason=reason)
     return account["id"]
+
+
+def check_patron_password(password: str, account: dict[str, Any]) -> str:
+    """The password policy, then (with SLiMS write access) that it works in SLiMS as typed;
+    returns the normalised password or raises PasswordRejected."""
+    password = check_policy(password, username=account["member_id"])
+    one_password.check_for_slims(password)
+    return password
 
 
 def store_password(
@@ -180,7 +188,7 @@ def change_password(connection: Connection, account_id: int, current: str, new: 
             reason="wrong_password",
         )
         return False
-    new = check_policy(new, username=account["member_id"])
+    new = check_patron_password(new, account)
     store_password(connection, account, new)
     auth_session.revoke_sessions(connection, KIND, account_id, keep_current=True)
     db.add_audit(connection, action="password_changed", outcome="ok", actor=actor(account_id))
