@@ -22,6 +22,7 @@ from . import accounts, db
 from .member_directory import DirectoryUnavailable, member_directory
 from .review import library_today
 from .services import services
+from .slims_circulation import membership_expired
 
 ACTOR = "cli"
 LIVE_STATUSES = ("active", "pending_activation")
@@ -37,13 +38,14 @@ def find_account_or_fail(connection: Connection, member_id: str) -> dict[str, An
 
 
 def expired_members(member_ids: list[str]) -> list[str]:
-    """The member numbers whose membership ended before today; raises DirectoryUnavailable."""
+    """The member numbers whose membership has expired by SLiMS' rule (an expiry before today
+    or none that is a real date, such as `0000-00-00`); raises DirectoryUnavailable."""
     directory = member_directory()
     today = library_today()
     expired = []
     for member_id in member_ids:
         record = directory.lookup(member_id)
-        if record is not None and record.expire_date is not None and record.expire_date < today:
+        if record is not None and membership_expired(record.expire_date, today):
             expired.append(member_id)
     return expired
 
