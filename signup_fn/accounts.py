@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import Connection
 
 from . import auth_session, db, login_guard, mail, one_password
+from .member_numbers import normalise_member_number
 from .passwords import check_policy, hash_password, needs_rehash, verify_password
 from .tokens import Purpose, consume, issue, peek
 
@@ -135,7 +136,7 @@ def request_password_reset(connection: Connection, identifier: str) -> int:
     if "@" in identifier:
         found = db.find_accounts_by_email(connection, identifier)
     else:
-        account = db.find_account(connection, identifier.upper())
+        account = db.find_account(connection, normalise_member_number(identifier))
         found = [account] if account else []
     lifetime = timedelta(minutes=current_app.config["RESET_TOKEN_MINUTES"])
     sent = 0
@@ -161,7 +162,7 @@ def request_password_reset(connection: Connection, identifier: str) -> int:
 def authenticate(connection: Connection, member_id: str, password: str) -> int | None:
     """The account id when the member number and password log in, else None (one answer for
     every failure; see login_guard.authenticate). Re-hashes a hash with old parameters."""
-    member_id = member_id.strip().upper()
+    member_id = normalise_member_number(member_id)
     account = db.find_account(connection, member_id) if 0 < len(member_id) <= 20 else None
     candidate = None
     if account is not None:

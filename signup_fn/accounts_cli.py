@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 
 from . import accounts, db
 from .member_directory import DirectoryUnavailable, member_directory
+from .member_numbers import normalise_member_number
 from .review import library_today
 from .services import services
 from .slims_circulation import membership_expired
@@ -31,7 +32,7 @@ accounts_cli = AppGroup("accounts", help="Akun pemustaka: nonaktifkan, aktifkan 
 
 
 def find_account_or_fail(connection: Connection, member_id: str) -> dict[str, Any]:
-    account = db.find_account(connection, member_id.strip().upper())
+    account = db.find_account(connection, normalise_member_number(member_id))
     if account is None:
         raise click.ClickException(f"Tidak ada akun untuk nomor anggota {member_id}.")
     return account

@@ -42,6 +42,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.sql.expression import case, or_
 
+from .member_numbers import normalise_member_number
 from .slims_circulation import (
     DATED_HOLIDAY_LIMIT,
     Fine,
@@ -226,7 +227,7 @@ def find_member(connection: Connection, member_id: str) -> Mapping[str, Any] | N
                 mst_member_type, member.c.member_type_id == mst_member_type.c.member_type_id
             )
         )
-        .where(member.c.member_id == member_id.strip())
+        .where(member.c.member_id == normalise_member_number(member_id))
     )
     row = connection.execute(statement).first()
     return row._mapping if row is not None else None
