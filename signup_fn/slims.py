@@ -6,7 +6,7 @@ own whose sessions are `READ ONLY` unless `PORTAL_SLIMS_WRITE` is on, with short
 read timeouts. Any failure to reach or read SLiMS raises `SlimsUnavailable`, whose message a
 librarian or patron can read; callers show it and carry on (never a 5xx).
 
-The tables below declare only the columns the portal reads or writes (docs/dev/slims.md).
+The tables below declare only the columns the portal reads or writes (signup_fn/SLIMS.md).
 """
 
 from __future__ import annotations

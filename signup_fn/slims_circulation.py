@@ -1,7 +1,7 @@
 """SLiMS' circulation rules, exactly as SLiMS 9.7 computes them (pure functions, no database).
 
 The portal extends a loan only as SLiMS' own circulation would on the same day and data
-(docs/dev/slims.md lists the SLiMS sources these follow):
+(signup_fn/SLIMS.md lists the SLiMS sources these follow):
 
 - A membership is expired when its expiry date is before today; an expiry that is no real
   date (`0000-00-00`, empty) counts as expired, as in SLiMS (`membership_expired`).
