@@ -11,15 +11,18 @@ rows) and so must their `fines` rows; a refusal must be a refusal on both sides.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from portal_app import portal_app
 from site_driver import SlimsSite
 from slims_fixture import (
     add_holiday,
@@ -30,6 +33,8 @@ from slims_fixture import (
     add_reserve,
     add_title_copy,
 )
+from slims_portal import librarian_client
+from web import active_account, post_form
 
 from catalog.clock import now_in, today_in
 from signup_fn import extensions, slims
@@ -257,4 +262,30 @@ def test_not_twice_on_one_day(library: Library) -> None:
     # SLiMS' same-day guard (the loan's return_date is today), in a new transaction
     assert not slims_extends(library.site, member_id, theirs)
     assert not portal_extends(library, ours)
+    assert_twins_agree(library.site, member_id, theirs, ours)
+
+
+def test_the_librarians_grant_in_the_portal_equals_slims(
+    library: Library, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The whole portal path: the patron asks on /loans, the librarian presses Setujui."""
+    app = portal_app(library.site, Path(tmp_path_factory.mktemp("portal")))
+    member_id, theirs, ours = twin_loans(library, Case("Mahasiswa", due_in=-4))
+    assert slims_extends(library.site, member_id, theirs)
+    patron = app.test_client()
+    active_account(app, patron, member_id)
+    asked = post_form(patron, f"/loans/{ours}/extend", {"note": ""}, form_path="/password")
+    assert asked.status_code == 303, asked.get_data(as_text=True)
+    librarian = librarian_client(app)
+    page = librarian.get("/admin/extensions/").get_data(as_text=True)
+    extension_id = int(re.search(r'id="extension-(\d+)"', page).group(1))  # type: ignore[union-attr]
+    granted = post_form(
+        librarian,
+        f"/admin/extensions/{extension_id}/grant",
+        {"decision_note": ""},
+        form_path="/admin/extensions/",
+    )
+    assert granted.status_code == 303
+    page = librarian.get("/admin/extensions/").get_data(as_text=True)
+    assert "sudah diperpanjang di SLiMS" in page, page
     assert_twins_agree(library.site, member_id, theirs, ours)
