@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run for real when they are missing:
 # - chromium: the browser tests (tests/browser);
-# - php-cli: tests/signup/test_one_password.py checks the SLiMS password hash with PHP's own
-#   password_verify;
+# - php-cli and the extensions SLiMS 9.7 needs (php-mysql php-gd php-mbstring php-intl php-xml
+#   php-zip php-curl): tests/slims_real installs and serves real SLiMS with `php -S`, and the
+#   SLiMS test databases are made from its installer SQL, which php evaluates;
 # - postgresql-client: tests/deploy's backup and restore run pg_dump and pg_restore.
 # Never downloads a browser or an interpreter of its own: apt only, and only as root (CI's fresh
 # machines run as root). Without root it names what is missing and leaves those tests to skip
@@ -13,8 +14,18 @@ missing=()
 if ! { [[ -n "${PORTAL_CHROMIUM:-}" && -x "${PORTAL_CHROMIUM}" ]] || command -v chromium >/dev/null 2>&1; }; then
     missing+=(chromium fonts-dejavu-core)  # fonts: readable screenshots
 fi
+php_extensions=(mysqli gd mbstring intl xml zip curl)
 if ! command -v php >/dev/null 2>&1; then
-    missing+=(php-cli)
+    missing+=(php-cli php-mysql php-gd php-mbstring php-intl php-xml php-zip php-curl)
+else
+    loaded="$(php -m | tr '[:upper:]' '[:lower:]')"
+    for extension in "${php_extensions[@]}"; do
+        if ! grep -qx "$extension" <<<"$loaded"; then
+            package="php-$extension"
+            [[ "$extension" == mysqli ]] && package=php-mysql
+            missing+=("$package")
+        fi
+    done
 fi
 if ! command -v pg_dump >/dev/null 2>&1; then
     missing+=(postgresql-client)

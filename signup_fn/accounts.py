@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import Connection
 
 from . import auth_session, db, login_guard, mail, one_password
+from .member_numbers import normalise_member_number
 from .passwords import check_policy, hash_password, needs_rehash, verify_password
 from .tokens import Purpose, consume, issue, peek
 
@@ -90,7 +91,7 @@ def set_password_with_token(
     session of the account, audit `activated` or `password_changed`. Returns the account id.
     Raises PasswordRejected (token left unused) or InvalidToken."""
     account = account_for_token(connection, purpose, token)
-    password = check_policy(password, username=account["member_id"])
+    password = check_patron_password(password, account)
     if consume(connection, purpose, token) != account["id"]:
         raise InvalidToken()
     values: dict[str, Any] = {}
@@ -102,6 +103,14 @@ def set_password_with_token(
     reason = None if purpose is Purpose.ACTIVATION else "reset"
     db.add_audit(connection, action=action, outcome="ok", actor=actor(account["id"]), reason=reason)
     return account["id"]
+
+
+def check_patron_password(password: str, account: dict[str, Any]) -> str:
+    """The password policy, then (with SLiMS write access) that it works in SLiMS as typed;
+    returns the normalised password or raises PasswordRejected."""
+    password = check_policy(password, username=account["member_id"])
+    one_password.check_for_slims(password)
+    return password
 
 
 def store_password(
@@ -127,7 +136,7 @@ def request_password_reset(connection: Connection, identifier: str) -> int:
     if "@" in identifier:
         found = db.find_accounts_by_email(connection, identifier)
     else:
-        account = db.find_account(connection, identifier.upper())
+        account = db.find_account(connection, normalise_member_number(identifier))
         found = [account] if account else []
     lifetime = timedelta(minutes=current_app.config["RESET_TOKEN_MINUTES"])
     sent = 0
@@ -153,7 +162,7 @@ def request_password_reset(connection: Connection, identifier: str) -> int:
 def authenticate(connection: Connection, member_id: str, password: str) -> int | None:
     """The account id when the member number and password log in, else None (one answer for
     every failure; see login_guard.authenticate). Re-hashes a hash with old parameters."""
-    member_id = member_id.strip().upper()
+    member_id = normalise_member_number(member_id)
     account = db.find_account(connection, member_id) if 0 < len(member_id) <= 20 else None
     candidate = None
     if account is not None:
@@ -180,7 +189,7 @@ def change_password(connection: Connection, account_id: int, current: str, new: 
             reason="wrong_password",
         )
         return False
-    new = check_policy(new, username=account["member_id"])
+    new = check_patron_password(new, account)
     store_password(connection, account, new)
     auth_session.revoke_sessions(connection, KIND, account_id, keep_current=True)
     db.add_audit(connection, action="password_changed", outcome="ok", actor=actor(account_id))

@@ -20,8 +20,10 @@ from sqlalchemy import Connection
 
 from . import accounts, db
 from .member_directory import DirectoryUnavailable, member_directory
+from .member_numbers import normalise_member_number
 from .review import library_today
 from .services import services
+from .slims_circulation import membership_expired
 
 ACTOR = "cli"
 LIVE_STATUSES = ("active", "pending_activation")
@@ -30,20 +32,21 @@ accounts_cli = AppGroup("accounts", help="Akun pemustaka: nonaktifkan, aktifkan 
 
 
 def find_account_or_fail(connection: Connection, member_id: str) -> dict[str, Any]:
-    account = db.find_account(connection, member_id.strip().upper())
+    account = db.find_account(connection, normalise_member_number(member_id))
     if account is None:
         raise click.ClickException(f"Tidak ada akun untuk nomor anggota {member_id}.")
     return account
 
 
 def expired_members(member_ids: list[str]) -> list[str]:
-    """The member numbers whose membership ended before today; raises DirectoryUnavailable."""
+    """The member numbers whose membership has expired by SLiMS' rule (an expiry before today
+    or none that is a real date, such as `0000-00-00`); raises DirectoryUnavailable."""
     directory = member_directory()
     today = library_today()
     expired = []
     for member_id in member_ids:
         record = directory.lookup(member_id)
-        if record is not None and record.expire_date is not None and record.expire_date < today:
+        if record is not None and membership_expired(record.expire_date, today):
             expired.append(member_id)
     return expired
 

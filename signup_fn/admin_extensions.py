@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from . import db, extensions, slims
 from .admin_auth import librarian_required
+from .clock import library_today
 from .member_directory import slims_engine
 from .services import services
 from .slims_write import write_enabled
@@ -45,7 +46,7 @@ def read_states(loan_ids: list[int]) -> dict[int, slims.LoanState] | None:
         return None
     try:
         with slims.slims_connection(engine) as connection:
-            return slims.loan_states(connection, loan_ids)
+            return slims.loan_states(connection, loan_ids, library_today())
     except slims.SlimsUnavailable:
         return None
 
@@ -92,7 +93,8 @@ def grant(extension_id: int) -> Response:
         if engine is None:
             raise slims.SlimsUnavailable("SLiMS belum dikonfigurasi (PORTAL_SLIMS_DATABASE_URL).")
         with slims.slims_connection(engine) as connection:
-            state = slims.loan_states(connection, [found["loan_id"]]).get(found["loan_id"])
+            states = slims.loan_states(connection, [found["loan_id"]], library_today())
+            state = states.get(found["loan_id"])
         with db.transaction(services().engine) as connection:
             granted = extensions.grant(
                 connection,

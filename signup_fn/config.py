@@ -49,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "SLIMS_DATABASE_URL": None,
     "SLIMS_WRITE": False,
     "SLIMS_TIMEOUT": 3,  # seconds to connect, read and write before SLiMS counts as down
+    # the `fines.description` of an extension's overdue fine, in the language SLiMS' staff use
+    # (SLiMS en_US; its id_ID text is "Denda terlambat untuk eksemplar {item_code}")
+    "SLIMS_FINE_DESCRIPTION": "Overdue fines for item {item_code}",
     # loan status (issue 5): where patrons are sent when the portal cannot show loans
     "SLIMS_MEMBER_AREA_URL": None,  # SLiMS' member area, e.g. https://slims.example/index.php?p=member
     "ONLINE_SERVICES_URL": None,  # default: the first SITE_URL + "/layanan-daring/"

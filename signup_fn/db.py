@@ -52,6 +52,8 @@ from sqlalchemy.engine import make_url
 
 from catalog.clock import utc_now
 
+from .member_numbers import member_key
+
 try:
     import fcntl
 except ImportError:  # Windows: no writer queue; SQLite's busy timeout alone
@@ -606,11 +608,6 @@ library_members = Table(
     Column("imported_at", UTCDateTime, nullable=False),
 )
 LIBRARY_MEMBER_FIELDS = ("member_id", "name", "email", "member_type", "inst_name", "expire_date")
-
-
-def member_key(member_id: str) -> str:
-    """The case-insensitive key of a member number."""
-    return member_id.strip().lower()
 
 
 def replace_library_members(

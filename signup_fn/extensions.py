@@ -4,14 +4,18 @@ Rules:
 - A patron asks for one of their own current loans, as SLiMS shows it at that moment; one open
   (pending) request per loan. Every step writes an audit row without personal data
   (`extension:<id>`), in the same transaction as the change.
-- Granting is refused, and the request stays pending for the librarian to decline with a
-  note, when SLiMS says the loan is no longer current, the copy is reserved, the loan has
-  reached its `reborrow_limit`, or its loan period or limit is unknown (`grant_refusal`).
-- With write access (`PORTAL_SLIMS_WRITE=1`) granting extends the loan in SLiMS: `due_date`
-  plus the loan period, `renewed` plus one, in one guarded UPDATE run inside the portal
-  transaction that records the decision, so both happen or neither. Without write access the
-  request is recorded as granted with `slims_updated = false`, and the librarian is told what
-  to do in SLiMS circulation (`manual_instruction`) until they mark it done.
+- Granting is refused where SLiMS' circulation offers no extension, and the request stays
+  pending for the librarian to decline with a note (`grant_refusal`): the loan is no longer
+  current, the membership has expired, the loan was already extended (returned) today, it
+  has reached its `reborrow_limit`, another member reserved the copy (the borrower's own
+  reservation does not count), or its loan period or limit is unknown.
+- The new due date and fine are SLiMS' (`slims_circulation`): the loan period counted from
+  the library's today, past closed days, capped at the membership's expiry; the overdue fine
+  recorded in `fines`. With write access (`PORTAL_SLIMS_WRITE=1`) granting writes them to SLiMS
+  as its circulation does (`slims.extend_loan`), inside the portal transaction that records
+  the decision: if SLiMS refuses, nothing is recorded. Without write access the request is
+  recorded as granted with `slims_updated = false`, and the librarian is told what to do in
+  SLiMS circulation (`manual_instruction`) until they mark it done.
 - Declining needs a note. The patron is e-mailed either decision.
 """
 
@@ -21,11 +25,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Connection
 
 from catalog.labels import date_label
 
 from . import db, mail, slims
+from .clock import library_now, library_today
 from .slims_write import write_engine
 
 
@@ -57,7 +63,7 @@ def request_extension(
         loan_id=loan.loan_id,
         item_code=loan.item_code,
         title=loan.title,
-        due_date=loan.due_date or date.today(),
+        due_date=loan.due_date or library_today(),
         note=note,
     )
     db.add_audit(
@@ -76,6 +82,13 @@ def grant_refusal(state: slims.LoanState | None) -> str | None:
         return "Pinjaman ini tidak ada lagi di SLiMS; tolak permintaan dengan catatan."
     if not state.is_current:
         return "Pinjaman ini sudah dikembalikan (tidak aktif lagi di SLiMS)."
+    if state.member_expired:
+        return (
+            "Keanggotaan peminjam sudah berakhir; SLiMS tidak mengizinkan perpanjangan sebelum "
+            "keanggotaannya diperpanjang."
+        )
+    if state.extended_today:
+        return "Pinjaman ini sudah diperpanjang hari ini; SLiMS hanya mengizinkan sekali sehari."
     if state.reserved:
         return (
             "Eksemplar ini sedang dipesan (reservasi) anggota lain; SLiMS tidak mengizinkan "
@@ -134,11 +147,17 @@ def grant(
         raise ExtensionRefused(ALREADY_DECIDED)
     if engine is not None:
         with slims.slims_transaction(engine) as slims_connection:
-            extended = slims.extend_loan(slims_connection, state, new_due_date)
+            extended = slims.extend_loan(
+                slims_connection,
+                state,
+                new_due_date,
+                now=library_now(),
+                fine_description=current_app.config["SLIMS_FINE_DESCRIPTION"],
+            )
         if not extended:
             raise ExtensionRefused(
                 "SLiMS tidak mengubah pinjaman ini: datanya berubah sejak halaman dibuka "
-                "(dikembalikan, sudah diperpanjang, atau batasnya tercapai). Muat ulang halaman."
+                "(dikembalikan atau sudah diperpanjang). Muat ulang halaman."
             )
     db.add_audit(
         connection,

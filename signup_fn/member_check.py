@@ -23,6 +23,7 @@ from difflib import SequenceMatcher
 from typing import Any, Literal
 
 from .member_directory import DirectoryUnavailable, MemberDirectory, MemberRecord
+from .slims_circulation import membership_expired
 
 NameVerdict = Literal["sama", "mirip", "berbeda"]
 EmailVerdict = Literal["sama", "berbeda", "tidak_diketahui"]
@@ -167,6 +168,16 @@ def without_record(
     )
 
 
+def expiry_evidence(record: MemberRecord, today: date) -> tuple[bool, str | None]:
+    """Whether the membership has expired, by SLiMS' rule (`slims_circulation`: an expiry
+    before today, or none that is a real date such as `0000-00-00`), and the finding to show."""
+    if not membership_expired(record.expire_date, today):
+        return False, None
+    if record.expire_date is None:
+        return True, "keanggotaan berakhir (tanggal berakhir kosong atau 0000-00-00 di SLiMS)"
+    return True, f"keanggotaan berakhir {record.expire_date:%d-%m-%Y}"
+
+
 def evaluate(
     request: Mapping[str, Any], record: MemberRecord | None, today: date
 ) -> MemberEvidence:
@@ -181,14 +192,14 @@ def evaluate(
             suggestion="Tolak: bukan anggota (nomor anggota tidak ditemukan)",
         )
     name = compare_names(str(request.get("name") or ""), record.name)
-    expired = None if record.expire_date is None else record.expire_date < today
+    expired, expiry_finding = expiry_evidence(record, today)
     email = compare_emails(request_value(request, "email"), record.email)
     programme = compare_programme(request_value(request, "programme"), record.inst_name)
     findings: list[str] = []
     if name.verdict != "sama":
         findings.append(f"nama {name.verdict} (skor {name.score:.2f})")
-    if expired:
-        findings.append(f"keanggotaan berakhir {record.expire_date:%d-%m-%Y}")
+    if expiry_finding:
+        findings.append(expiry_finding)
     if record.is_pending:
         findings.append("keanggotaan masih tertunda (pending)")
     if email == "berbeda":

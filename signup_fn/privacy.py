@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection
 
 from . import db
+from .member_numbers import normalise_member_number
 from .ratelimit import limit_key
 from .services import services
 from .validation import FIELD_LABELS, SignupRequest, message_for
@@ -73,7 +74,7 @@ class Person:
 
 
 def find_person(connection: Connection, member_id: str) -> Person:
-    member_id = member_id.strip().upper()
+    member_id = normalise_member_number(member_id)
     return Person(
         member_id=member_id,
         requests=db.requests_of_member(connection, member_id),
@@ -205,7 +206,7 @@ def correct_person(
     if unknown:
         raise ValueError(f"not correctable: {sorted(unknown)}")
     new = checked_values(values)
-    member_id = member_id.strip().upper()
+    member_id = normalise_member_number(member_id)
     requests = db.correctable_requests(connection, member_id)
     account = db.find_account(connection, member_id)
     if not requests and account is None:
@@ -309,7 +310,7 @@ def correct_command(member_id: str, **options: str | None) -> None:
     try:
         with db.transaction(services().engine) as connection:
             changes = correct_person(connection, member_id, values)
-            account = db.find_account(connection, member_id.strip().upper())
+            account = db.find_account(connection, normalise_member_number(member_id))
     except InvalidCorrection as invalid:
         for field, message in invalid.errors.items():
             click.echo(f"--{field} ({FIELD_LABELS[field]}): {message}", err=True)

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from .member_numbers import member_key
+
 COLUMNS: tuple[str, ...] = (
     "member_id",
     "member_name",
@@ -251,7 +253,7 @@ def parse_export(data: bytes, path: str = "anggota.csv") -> MemberExport:
         problems.extend(CsvProblem(path, line, message) for message in row_problems)
         if member is None:
             continue
-        key = member.member_id.lower()
+        key = member_key(member.member_id)
         if key in first_line_of:
             message = f"nomor anggota {member.member_id} sudah ada di baris {first_line_of[key]}"
             problems.append(CsvProblem(path, line, message))

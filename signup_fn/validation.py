@@ -17,12 +17,13 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from .member_numbers import MEMBER_NUMBER_PATTERN, normalise_member_number, valid_member_number
+
 # Patterns shared with openapi.json (a test keeps them equal). [0-9] is ASCII only; \d is not.
-MEMBER_ID_PATTERN = r"^[A-Za-z0-9]{1,20}$"
+MEMBER_ID_PATTERN = MEMBER_NUMBER_PATTERN
 PHONE_PATTERN = r"^\+?[0-9](?:[ -]?[0-9]){5,28}$"
 CONTROLS = r"\u0000-\u001F\u007F-\u009F\u2028\u2029"  # lone surrogates: refused in code
 TEXT_PATTERN = rf"^[^{CONTROLS}]*[^\s{CONTROLS}][^{CONTROLS}]*$"  # not only spaces
-MEMBER_ID = re.compile(MEMBER_ID_PATTERN)
 PHONE = re.compile(PHONE_PATTERN)
 FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}  # controls, surrogates, line/paragraph sep.
 MAX_ELAPSED_MS = 7 * 24 * 3600 * 1000
@@ -87,10 +88,14 @@ Programme = text_field(100)
 
 
 def check_member_id(value: str) -> str:
-    """ASCII letters and digits exactly as issued; stored upper-case (SLiMS ignores case)."""
-    if not MEMBER_ID.fullmatch(value):
-        raise fail("Nomor anggota (NIM/NIP): 1–20 huruf A–Z dan angka 0–9, tanpa spasi.")
-    return value.upper()
+    """A member number as SLiMS issues it, in its normal form (`member_numbers`)."""
+    normal = normalise_member_number(value)
+    if not valid_member_number(normal):
+        raise fail(
+            "Nomor anggota (NIM/NIP): 1–20 huruf A–Z dan angka 0–9, boleh dipisah satu spasi, "
+            "titik atau tanda hubung, persis seperti di kartu anggota."
+        )
+    return normal
 
 
 def check_email(value: str) -> str:

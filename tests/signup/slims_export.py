@@ -1,4 +1,4 @@
-"""SLiMS-style member export text for the tests (the format of ../shared/slims.md).
+"""SLiMS-style member export text for the tests (the format signup_fn/SLIMS.md describes).
 
 Each value is enclosed in `"` and escaped as MySQL does (a backslash before `\\`, `"`, `'`,
 newline, carriage return, tab, NUL); the optional header row ends with a trailing separator.

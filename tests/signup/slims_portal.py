@@ -7,13 +7,13 @@ import re
 import secrets
 import socket
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from slims_fixture import add_loan, add_member, add_title_copy
+from slims_fixture import add_loan, add_member, add_title_copy, library_today
 from web import PASSWORD, post_form
 
 
@@ -50,7 +50,7 @@ class Slims:
         self, member_id: str, title: str, *, due_in: int, returned: bool = False, **values: Any
     ) -> tuple[int, str]:
         """A loan of a new copy of `title`, due `due_in` days from `today`; (loan id, code)."""
-        today = date.today()
+        today = library_today()
         code = f"B{secrets.token_hex(5).upper()}"
         with self.engine.begin() as connection:
             add_title_copy(connection, title, code)

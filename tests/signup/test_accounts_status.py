@@ -59,6 +59,7 @@ def test_expire_disables_only_expired_members(
     new_account(app, "P2")
     active_account(app, app.test_client(), "P3")
     active_account(app, app.test_client(), "P4")  # not in the list: left alone
+    active_account(app, app.test_client(), "2019 01 005")  # SLiMS: 0000-00-00 is expired
     before = invoke(app, "expire")
     assert before.exit_code == 1 and "Tidak ada akun yang diubah" in before.output
     path = tmp_path / "anggota.csv"
@@ -68,20 +69,27 @@ def test_expire_disables_only_expired_members(
                 member_row("p1", "Satu", expire_date="2020-01-31"),
                 member_row("P2", "Dua", expire_date="2021-06-01"),
                 member_row("P3", "Tiga", expire_date="2030-01-01"),
+                member_row("2019 01 005", "Lima", expire_date="0000-00-00"),
             ]
         )
     )
     imported = app.test_cli_runner().invoke(args=["members", "import", str(path)])
     assert imported.exit_code == 0, imported.output
     dry = invoke(app, "expire", "--dry-run")
-    assert "2 akun akan dinonaktifkan" in dry.output
+    assert "3 akun akan dinonaktifkan" in dry.output
     assert set(statuses(app).values()) == {"active", "pending_activation"}
 
     result = invoke(app, "expire")
     assert result.exit_code == 0, result.output
-    assert "2 akun dinonaktifkan" in result.output
-    assert statuses(app) == {"P1": "disabled", "P2": "disabled", "P3": "active", "P4": "active"}
+    assert "3 akun dinonaktifkan" in result.output
+    assert statuses(app) == {
+        "P1": "disabled",
+        "P2": "disabled",
+        "P3": "active",
+        "P4": "active",
+        "2019 01 005": "disabled",
+    }
     assert login(app.test_client(), "P1").status_code == 200
     assert "0 akun dinonaktifkan" in invoke(app, "expire").output
     disabled = [row for row in audit_rows(app) if row["action"] == "account_disabled"]
-    assert len(disabled) == 2 and all(row["reason"].startswith("patron:") for row in disabled)
+    assert len(disabled) == 3 and all(row["reason"].startswith("patron:") for row in disabled)

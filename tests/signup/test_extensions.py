@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from slims_fixture import add_loan_rule, add_member_type, add_reserve, fresh_slims_database
+from slims_fixture import (
+    add_loan_rule,
+    add_member_type,
+    add_reserve,
+    fresh_slims_database,
+    library_today,
+)
 from slims_portal import Slims, librarian_client, slims_for_module
 from smtp_server import SmtpServer
 from stored import audit_rows, rows
@@ -135,10 +141,11 @@ def test_granted_in_slims_with_write_access(
     queue = librarian.get("/admin/extensions/").get_data(as_text=True)
     assert "diperpanjang 0 dari" in queue and "1 kali" in queue and "Perpanjangan" in queue
     page = decide(librarian, only_request(app)["id"], "grant", "Semoga lekas sehat")
-    new_due = before["due_date"] + timedelta(days=7)  # the member type's loan_periode
+    new_due = library_today() + timedelta(days=7)  # the member type's loan_periode from today
     assert f"sudah diperpanjang di SLiMS: item {code} sampai tanggal {tanggal(new_due)}" in page
     after = slims.loan_row(loan_id)
     assert (after["due_date"], after["renewed"]) == (new_due, before["renewed"] + 1)
+    assert (after["return_date"], after["is_return"]) == (library_today(), 0)  # SLiMS' way
     found = only_request(app)
     assert (found["status"], found["new_due_date"], found["slims_updated"]) == (
         "granted",
@@ -164,7 +171,8 @@ def test_the_loan_rule_sets_the_period(portal: Callable[..., Flask], slims: Slim
     before = slims.loan_row(loan_id)
     ask(client, loan_id)
     decide(librarian_client(app), only_request(app)["id"], "grant")
-    assert slims.loan_row(loan_id)["due_date"] == before["due_date"] + timedelta(days=21)
+    assert before["due_date"] != library_today() + timedelta(days=21)
+    assert slims.loan_row(loan_id)["due_date"] == library_today() + timedelta(days=21)
 
 
 def test_refused_at_the_limit_then_declined(
@@ -217,7 +225,7 @@ def test_read_only_tells_the_librarian_what_to_do_in_slims(
     librarian = librarian_client(app)
     extension_id = only_request(app)["id"]
     page = decide(librarian, extension_id, "grant")
-    new_due = tanggal(before["due_date"] + timedelta(days=7))
+    new_due = tanggal(library_today() + timedelta(days=7))
     instruction = f"Perpanjang di modul sirkulasi SLiMS: item {code} sampai tanggal {new_due}."
     assert page.count(instruction) == 2  # the message, and the to-do list
     assert slims.loan_row(loan_id) == before  # nothing written to SLiMS
@@ -239,22 +247,24 @@ def test_the_guard_refuses_a_stale_or_exhausted_loan(slims: Slims) -> None:
     member_id = slims.member(member_type_id=slims.types["Mahasiswa"])  # type: ignore[attr-defined]
     loan_id, _ = slims.loan(member_id, "Gizi Klinik", due_in=3)
     reader, writer = make_slims_engine(slims.url), make_slims_engine(slims.url, write=True)
+    today = library_today()
+    write = {"now": datetime.now(), "fine_description": "Overdue fines for item {item_code}"}
     try:
         with reader.connect() as connection:
-            state = loan_states(connection, [loan_id])[loan_id]
+            state = loan_states(connection, [loan_id], today)[loan_id]
         new_due = state.new_due_date()
         assert new_due is not None
         with reader.connect() as connection, pytest.raises(sa.exc.DBAPIError, match="READ ONLY"):
-            extend_loan(connection, state, new_due)  # the read-only session refuses writes
+            extend_loan(connection, state, new_due, **write)  # the read-only session refuses
         with writer.begin() as connection:
-            assert extend_loan(connection, state, new_due)
+            assert extend_loan(connection, state, new_due, **write)
         with writer.begin() as connection:
-            assert not extend_loan(connection, state, new_due)  # stale: due date changed
+            assert not extend_loan(connection, state, new_due, **write)  # stale: it changed
         with reader.connect() as connection:
-            fresh = loan_states(connection, [loan_id])[loan_id]
-        assert fresh.limit_reached
+            fresh = loan_states(connection, [loan_id], today)[loan_id]
+        assert fresh.limit_reached and fresh.extended_today
         with writer.begin() as connection:
-            assert not extend_loan(connection, fresh, new_due + timedelta(days=7))  # limit
+            assert not extend_loan(connection, fresh, new_due, **write)  # extended today
     finally:
         reader.dispose()
         writer.dispose()

@@ -137,15 +137,24 @@ def test_membership_ending_today_is_not_expired() -> None:
 
 
 def test_unknown_facts_stay_unknown_and_do_not_block() -> None:
-    record = replace(RECORD, expire_date=None, is_pending=None, email=None, inst_name=None)
+    record = replace(RECORD, is_pending=None, email=None, inst_name=None)
     evidence = evaluate(REQUEST, record, TODAY)
     assert (evidence.expired, evidence.pending, evidence.email, evidence.programme) == (
-        None,
+        False,
         None,
         "tidak_diketahui",
         "tidak_diketahui",
     )
     assert evidence.outcome == "cocok"
+
+
+def test_no_real_expiry_is_expired_as_in_slims() -> None:
+    # SLiMS' member class counts `0000-00-00` (read as None) as expired; so does the check.
+    evidence = evaluate(REQUEST, replace(RECORD, expire_date=None), TODAY)
+    assert evidence.expired is True and evidence.outcome == "periksa"
+    assert "0000-00-00" in evidence.suggestion
+    on_the_day = evaluate(REQUEST, replace(RECORD, expire_date=TODAY), TODAY)
+    assert on_the_day.expired is False  # the expiry day itself is still valid
 
 
 def test_another_programme_is_only_a_note() -> None:

@@ -39,9 +39,13 @@ def test_every_bad_field_gets_its_own_message(client: FlaskClient) -> None:
         "۱۲۳۴۵۶",  # Extended Arabic-Indic (Persian) digits
         "１２３４５６",  # full-width digits
         "१२३४५६",  # Devanagari digits
-        "12 34",
-        "12-34",
-        "1234\n",
+        "12  -34",
+        "12..34",
+        ".1234",
+        "1234-",
+        "12_34",
+        "12/34",
+        "12\n34",
         "P2782012100112345678X",  # 21 characters
         "",
         "Ñ123",
@@ -49,6 +53,23 @@ def test_every_bad_field_gets_its_own_message(client: FlaskClient) -> None:
 )
 def test_member_id_takes_ascii_letters_and_digits_only(client: FlaskClient, member_id: str) -> None:
     assert "member_id" in refused(client, {**VALID, "member_id": member_id})
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("2019 01 005", "2019 01 005"),  # SLiMS allows spaces and dots in member numbers
+        ("2019.01.006", "2019.01.006"),
+        ("  2019   01 007 ", "2019 01 007"),  # one normal form: trimmed, single spaces
+        ("p27-820.a1", "P27-820.A1"),  # SLiMS ignores case; stored upper-case
+    ],
+)
+def test_slims_member_numbers_sign_up_in_one_normal_form(
+    app: Flask, client: FlaskClient, typed: str, stored: str
+) -> None:
+    response = client.post("/api/signup", json={**VALID, "member_id": typed})
+    assert response.status_code == 202, response.get_data(as_text=True)
+    assert [row["member_id"] for row in requests_stored(app)] == [stored]
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
+from signup_fn.member_numbers import MEMBER_NUMBER_PATTERN
+
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 MY_FILES = (
@@ -291,7 +293,8 @@ def test_client_side_hints(form: Node) -> None:
     by_name = {control.attrs["name"]: control for control in controls(form)}
     member_id = by_name["member_id"]
     assert member_id.attrs["maxlength"] == "20"
-    assert member_id.attrs["pattern"] == "[A-Za-z0-9]+"
+    # the portal's member number rule, with the spaces it trims at either end
+    assert member_id.attrs["pattern"] == " *" + MEMBER_NUMBER_PATTERN[1:-1] + " *"
     assert by_name["email"].attrs["type"] == "email"
     assert by_name["email"].attrs["autocomplete"] == "email"
     assert by_name["name"].attrs["autocomplete"] == "name"
