@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from zxcvbn import zxcvbn
+
 from catalog.clock import DEFAULT_TIMEZONE, UnknownTimezone, parse_timezone
 
 ENV_PREFIX = "PORTAL_"
@@ -21,6 +23,10 @@ KNOWN_SECRETS = frozenset(
     {"dev", "development", "secret", "changeme", "change-me", "please-change-me", "test"}
 )
 MIN_SECRET_LENGTH = 32
+# zxcvbn's estimate for a secret key: 32 random characters reach 10^32 guesses, while a
+# repeated letter, a keyboard run or a sentence of dictionary words stays far below.
+MIN_SECRET_GUESSES_LOG10 = 30
+KEY_RECIPE = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
@@ -201,14 +207,21 @@ def check_authentication(config: Mapping[str, Any]) -> None:
         raise ConfigError("SESSION_IDLE_MINUTES/SESSION_MAX_HOURS: must be 1 or more")
 
 
+def is_strong_secret(secret: str) -> bool:
+    """Long enough, not a published secret, and hard to guess by zxcvbn's estimate."""
+    if len(secret) < MIN_SECRET_LENGTH or secret.strip().lower() in KNOWN_SECRETS:
+        return False
+    return zxcvbn(secret)["guesses_log10"] >= MIN_SECRET_GUESSES_LOG10
+
+
 def check_production(config: Mapping[str, Any], *, debug: bool) -> None:
     """Refuse to run production with a weak secret, debug on, SQLite or local URLs."""
     problems: list[str] = []
-    secret = config.get("SECRET_KEY") or ""
-    if len(secret) < MIN_SECRET_LENGTH or secret.strip().lower() in KNOWN_SECRETS:
+    if not is_strong_secret(config.get("SECRET_KEY") or ""):
         problems.append(
             f"{ENV_PREFIX}SECRET_KEY must be a random secret of at least "
-            f"{MIN_SECRET_LENGTH} characters"
+            f"{MIN_SECRET_LENGTH} characters, not a word, pattern or repetition "
+            f"(make one with: {KEY_RECIPE})"
         )
     if debug:
         problems.append("debug mode must be off")

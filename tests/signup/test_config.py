@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from signup_fn import ConfigError, create_app
@@ -110,3 +112,25 @@ def test_production_from_environment_without_secret_refuses(monkeypatch, tmp_pat
     monkeypatch.setenv("PORTAL_DATABASE_URL", "postgresql+psycopg://u@127.0.0.1:1/x")
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "a" * 32,
+        "ab" * 24,
+        "abcdefghijklmnopqrstuvwxyz0123456789",
+        "passwordpasswordpasswordpassword",
+        "01234567890123456789012345678901",
+        "qwertyuiopasdfghjklzxcvbnm123456",
+    ],
+)
+def test_production_refuses_low_entropy_secret(tmp_path, secret: str) -> None:
+    with pytest.raises(ConfigError, match="SECRET_KEY") as refused:
+        create_app(production(tmp_path, SECRET_KEY=secret))
+    assert "secrets.token_urlsafe(48)" in str(refused.value)
+
+
+def test_production_accepts_a_generated_secret(tmp_path) -> None:
+    for _ in range(20):
+        create_app(production(tmp_path, SECRET_KEY=secrets.token_urlsafe(24)))
