@@ -1,6 +1,6 @@
 """The A–Z page of a 1,000-resource catalog in headless chromium: filter latency and page weight.
 
-Targets (issue 7): the filter answers a keystroke or a choice in < 50 ms; the A–Z page weighs
+Targets: the filter answers a keystroke or a choice in < 50 ms; the A–Z page weighs
 <= 150 KB gzipped. Measured:
 
 - Latency, in the page: `performance.now()` before dispatching the `input`/`change` event the

@@ -1,6 +1,6 @@
 """The second floor for bench/signup.py: the least a Flask sign-up can do and still meet the rule.
 
-The rule of issue 3 that no sign-up can skip: store the request (duplicates collapsed by the
+The rule no sign-up can skip: store the request (duplicates collapsed by the
 partial unique index) and its audit row in one write transaction, before answering. This app
 does exactly that and nothing else — no validation, no rate limits, no hooks, no pool — on the
 function's own tables (`signup_fn.db.init_db`) with the function's own SQL text (compiled

@@ -69,7 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    # the public API (issue 3)
+    # the public API: the sign-up and the health check, no cookie session
     app.register_blueprint(signup.bp)
     app.register_blueprint(meta.bp)
     app.session_interface = signup.CookieSessionOutsideApi()  # no cookie session on /api/

@@ -50,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 8 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    # SLiMS (issue 4 member check, issue 5): its own MySQL/MariaDB database, read-only unless
+    # SLiMS (member check, loans, extensions): its own MySQL/MariaDB database, read-only unless
     # SLIMS_WRITE; e.g. mysql+pymysql://portal_ro:SECRET@127.0.0.1:3306/slims
     "SLIMS_DATABASE_URL": None,
     "SLIMS_WRITE": False,
@@ -58,10 +58,10 @@ DEFAULTS: dict[str, Any] = {
     # the `fines.description` of an extension's overdue fine, in the language SLiMS' staff use
     # (SLiMS en_US; its id_ID text is "Denda terlambat untuk eksemplar {item_code}")
     "SLIMS_FINE_DESCRIPTION": "Overdue fines for item {item_code}",
-    # loan status (issue 5): where patrons are sent when the portal cannot show loans
+    # loan status: where patrons are sent when the portal cannot show loans
     "SLIMS_MEMBER_AREA_URL": None,  # SLiMS' member area, e.g. https://slims.example/index.php?p=member
     "ONLINE_SERVICES_URL": None,  # default: the first SITE_URL + "/layanan-daring/"
-    # authentication (issue 4): Flask's own signed cookie only carries the CSRF token
+    # authentication: Flask's own signed cookie only carries the CSRF token
     "SESSION_COOKIE_NAME": "portal_csrf",
     "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as that cookie
     "SESSION_IDLE_MINUTES": 30,
@@ -75,12 +75,12 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ADDRESS_WINDOW": 900,
     "SMTP_URL": None,  # smtp://, smtp+starttls:// or smtps://[user:password@]host[:port]
     "MAIL_FROM": None,  # needed with SMTP_URL, e.g. "Perpustakaan <perpustakaan@kampus.ac.id>"
-    # /members and /go (issue 4): the catalog file with the members-only URLs (default:
+    # /members and /go: the catalog file with the members-only URLs (default:
     # resources.yml of the repository), and the EZproxy-style prefix put before `paid` URLs
     # (the same value as mkdocs.yml `extra.catalog.proxy_prefix`).
     "CATALOG_PATH": None,
     "PROXY_PREFIX": "",
-    # privacy purge (issue 4): pending and rejected requests, as docs/privasi.md says
+    # privacy purge: pending and rejected requests, as docs/privasi.md says
     "RETENTION_DAYS": 90,
     "SENT_MAIL_RETENTION_DAYS": 30,  # sent outbox messages (they hold links and addresses)
 }

@@ -96,7 +96,7 @@ schema_version = Table(
     Column("applied_at", UTCDateTime, nullable=False),
 )
 
-# A patron's request for an account (SOP step 1). Issue 4 moves `status` on from `pending`.
+# A patron's request for an account (SOP step 1); `status` leaves `pending` on review.
 account_requests = Table(
     "account_requests",
     metadata,
@@ -588,7 +588,7 @@ def count_hit_statement(dialect_name: str) -> Any:
     ).returning(rate_limits.c.hits)
 
 
-# --- library members: the imported SLiMS member list (issue 4, member check) ------------
+# --- library members: the imported SLiMS member list (member check) ---------------------
 
 # A snapshot of SLiMS' member list (SOP step 2), replaced whole by each import of SLiMS' CSV
 # export. `member_id` keeps SLiMS' spelling; `member_key` (its lower case) is the key, so look-ups
@@ -660,7 +660,7 @@ def library_members_snapshot(connection: Connection) -> tuple[int, datetime | No
     return count, imported_at
 
 
-# --- authentication: accounts, librarians, tokens, sessions, login failures (issue 4) ---
+# --- authentication: accounts, librarians, tokens, sessions, login failures -------------
 
 ACCOUNT_STATUSES = ("pending_activation", "active", "disabled")
 
@@ -1054,7 +1054,7 @@ def mark_mail_failed(
     )
 
 
-# --- resource clicks, and a person's data for privacy requests (issue 4) ----------------
+# --- resource clicks, and a person's data for privacy requests --------------------------
 
 # How often each resource was opened through /go, per month (UTC, 'YYYY-MM'). Nothing about
 # who opened it: no account id, no address. Read by the reports (most-used resources).
@@ -1276,7 +1276,7 @@ def purge_stale(
     return counts
 
 
-# --- librarian review: decisions, new-request digest, reports (issue 4) -----------------
+# --- librarian review: decisions, new-request digest, reports ---------------------------
 
 REQUEST_STATUSES = ("pending", "approved", "rejected")
 
@@ -1455,7 +1455,7 @@ def resource_click_rows(connection: Connection) -> list[dict[str, Any]]:
     return [dict(row) for row in connection.execute(statement).mappings()]
 
 
-# --- loan extension requests (issue 5) --------------------------------------------------
+# --- loan extension requests ------------------------------------------------------------
 
 EXTENSION_STATUSES = ("pending", "granted", "declined")
 
@@ -1610,7 +1610,7 @@ def mark_extension_done_in_slims(connection: Connection, extension_id: int) -> b
     return result.rowcount == 1
 
 
-# --- corrections, account status, activation resend (issue 4) ---------
+# --- corrections, account status, activation resend -------------------
 
 OPEN_OR_APPROVED = ("pending", "approved")
 

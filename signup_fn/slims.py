@@ -233,7 +233,7 @@ def find_member(connection: Connection, member_id: str) -> Mapping[str, Any] | N
     return row._mapping if row is not None else None
 
 
-# --- loans, extensions and the member-area password (issue 5) ---------------------------
+# --- loans, extensions and the member-area password -------------------------------------
 
 CURRENT_LOAN = and_(loan.c.is_lent == 1, loan.c.is_return == 0)
 
