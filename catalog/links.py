@@ -1,9 +1,9 @@
 """Where the site's links point.
 
-The rules: a `free` resource links to its URL; a `paid` one to its URL behind the configured
-proxy prefix (if any); a `members` one to the account function's `/go/<id>`, so its real
-URL never reaches the public site. Pages link to each other with relative URLs, so the site
-works from any base path and offline.
+The rules: a `free` or `paid` resource links to its URL, through the configured proxy when it
+uses one (`catalog.proxy`: `paid` by default, or its own `proxy` field); a `members` one to
+the account function's `/go/<id>`, so its real URL never reaches the public site. Pages link
+to each other with relative URLs, so the site works from any base path and offline.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from posixpath import splitext
 
 from catalog.issue_forms import FORMS_BY_KIND, form_link
 from catalog.models import Access, Resource
+from catalog.proxy import target_url
 from catalog.site_settings import SiteSettings
 
 
@@ -24,9 +25,7 @@ def resource_link(resource: Resource, settings: SiteSettings) -> str:
     """The link a patron follows to open the resource ("Buka sumber")."""
     if resource.access is Access.MEMBERS:
         return go_link(resource.id, settings)
-    if resource.access is Access.PAID and settings.proxy_prefix:
-        return settings.proxy_prefix + resource.url
-    return resource.url
+    return target_url(resource, settings.proxy_template)
 
 
 def edit_link(settings: SiteSettings, line: int) -> str:

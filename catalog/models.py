@@ -110,6 +110,13 @@ class Resource(StrictModel):
     notice: LongText | None = Field(
         default=None, description="Pemberitahuan status, mis. gangguan akses"
     )
+    proxy: bool | None = Field(
+        default=None,
+        description=(
+            "Buka lewat proxy perpustakaan (true/false); "
+            "bila kosong: ya untuk paid, tidak untuk lainnya"
+        ),
+    )
 
     def is_available(self, today: date) -> bool:
         """A resource is on the site until the end of its `available_until` day."""

@@ -1,7 +1,8 @@
 """Settings of the generated catalog pages, read from `mkdocs.yml` `extra.catalog`.
 
-The rule: every setting is checked once, when the build starts; an empty `proxy_prefix` or
-`edit_url` or `issues_url` means "not configured". Links end up in the public site, so only absolute
+The rule: every setting is checked once, when the build starts; an empty `proxy_template`
+(or the older `proxy_prefix`, read as `{prefix}{url}`), `edit_url` or `issues_url` means "not
+configured". Links end up in the public site, so only absolute
 http(s) URLs are accepted.
 """
 
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from catalog.models import check_web_url
+from catalog.proxy import ProxyTemplateError, proxy_template
 
 DEFAULT_CATALOG_FILE = "resources.yml"
 
@@ -24,7 +26,7 @@ class SiteSettings:
     """What the page generator needs to know besides the catalog itself."""
 
     function_url: str  # base URL of the account function; members links go to {it}/go/<id>
-    proxy_prefix: str = ""  # put before every `paid` URL when set
+    proxy_template: str = ""  # catalog.proxy: `{url}`/`{qurl}` in the proxy's login URL
     edit_url: str = ""  # the catalog file on the repository host; pages link to {it}#L<line>
     issues_url: str = ""  # the repository's issues; pages link to its issue forms ({it}/new?...)
     catalog_file: str = DEFAULT_CATALOG_FILE  # relative to the folder of mkdocs.yml
@@ -41,7 +43,7 @@ class SiteSettings:
         function_url = _url(section, "function_url", required=True).rstrip("/")
         return cls(
             function_url=function_url,
-            proxy_prefix=_url(section, "proxy_prefix", required=False),
+            proxy_template=_proxy(section),
             edit_url=_url(section, "edit_url", required=False),
             issues_url=_url(section, "issues_url", required=False).rstrip("/"),
             catalog_file=_text(section, "file") or DEFAULT_CATALOG_FILE,
@@ -56,6 +58,13 @@ def _text(section: Mapping[str, object], key: str) -> str:
     if not isinstance(value, str):
         raise SettingsError(f"mkdocs.yml: extra.catalog.{key} must be text")
     return value.strip()
+
+
+def _proxy(section: Mapping[str, object]) -> str:
+    try:
+        return proxy_template(_text(section, "proxy_template"), _text(section, "proxy_prefix"))
+    except ProxyTemplateError as error:
+        raise SettingsError(f"mkdocs.yml: extra.catalog: {error}") from None
 
 
 def _url(section: Mapping[str, object], key: str, *, required: bool) -> str:

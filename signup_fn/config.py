@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zxcvbn import zxcvbn
 
 from catalog.clock import DEFAULT_TIMEZONE, UnknownTimezone, parse_timezone
+from catalog.proxy import ProxyTemplateError, proxy_template
 
 ENV_PREFIX = "PORTAL_"
 
@@ -76,9 +77,11 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_URL": None,  # smtp://, smtp+starttls:// or smtps://[user:password@]host[:port]
     "MAIL_FROM": None,  # needed with SMTP_URL, e.g. "Perpustakaan <perpustakaan@kampus.ac.id>"
     # /members and /go: the catalog file with the members-only URLs (default:
-    # resources.yml of the repository), and the EZproxy-style prefix put before `paid` URLs
-    # (the same value as mkdocs.yml `extra.catalog.proxy_prefix`).
+    # resources.yml of the repository), and the proxy's login URL with `{url}` or `{qurl}`
+    # (catalog.proxy; the same value as mkdocs.yml `extra.catalog.proxy_template`). The older
+    # PROXY_PREFIX is still read, as the template `{prefix}{url}`.
     "CATALOG_PATH": None,
+    "PROXY_TEMPLATE": "",
     "PROXY_PREFIX": "",
     # privacy purge: pending and rejected requests, as docs/privasi.md says
     "RETENTION_DAYS": 90,
@@ -182,6 +185,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         raise ConfigError(str(exc)) from None
     config["TIMEZONE"] = config["TIMEZONE"].strip()
     check_authentication(config)
+    try:
+        config["PROXY_TEMPLATE"] = proxy_template(config["PROXY_TEMPLATE"], config["PROXY_PREFIX"])
+    except ProxyTemplateError as exc:
+        raise ConfigError(f"PROXY_TEMPLATE/PROXY_PREFIX: {exc}") from None
     return config
 
 

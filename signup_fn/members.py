@@ -4,7 +4,8 @@ Rules of `/go/<id>`:
 - the target only ever comes from the catalog (never from the request): no open redirect;
   an unknown or expired id is a 404 page;
 - `members`: the real URL only for a logged-in patron, else the login page, which comes back
-  here afterwards; `paid`: the URL behind `PROXY_PREFIX` (when set); `free`: the URL;
+  here afterwards; then, as on the site, the URL through the proxy (`PROXY_TEMPLATE`) when
+  the resource uses it (`catalog.proxy`: `paid` by default, or its own `proxy` field);
 - every redirect to a resource counts one click for (resource, UTC month) with nothing about
   who clicked; a bounce to the login page counts nothing (the return trip does);
 - a patron opening a `members` resource also writes an audit row `access` (actor
@@ -21,6 +22,7 @@ from flask import Blueprint, Flask, current_app, g, redirect, render_template, u
 from werkzeug.wrappers import Response
 
 from catalog.models import Access, Resource
+from catalog.proxy import target_url
 
 from . import auth_session, db
 from .catalog_source import CatalogUnavailable, current_catalog
@@ -82,13 +84,6 @@ def index() -> Response | tuple[str, int]:
     ), 200
 
 
-def target_url(resource: Resource, proxy_prefix: str) -> str:
-    """Where a resource is opened: paid ones behind the proxy prefix, others as they are."""
-    if resource.access is Access.PAID and proxy_prefix:
-        return proxy_prefix + resource.url
-    return resource.url
-
-
 @bp.get("/go/<path:resource_id>")  # `path`: any id gets our 404 page
 def go(resource_id: str) -> Response | tuple[str, int]:
     """Redirect to a catalog resource (see the module's rules)."""
@@ -106,7 +101,7 @@ def go(resource_id: str) -> Response | tuple[str, int]:
         patron = auth_session.current_user("patron")
         if patron is None:
             return redirect(url_for("patron_auth.login", next=f"/go/{resource.id}"))
-    target = target_url(resource, current_app.config["PROXY_PREFIX"])
+    target = target_url(resource, current_app.config["PROXY_TEMPLATE"])
     record_use(resource.id, patron.user_id if patron else None)
     return redirect(target, code=302)
 

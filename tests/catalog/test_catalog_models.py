@@ -18,7 +18,7 @@ def test_unknown_key_lists_the_known_fields(errors_of):
     assert errors_of(text) == [
         "resources.yml:13: garuda: kolom tidak dikenal 'harga'; kolom yang dikenal: id, name,"
         " url, access, type, subjects, description, added, provider, languages, alt_names,"
-        " keywords, featured, trial, available_until, how_to_access, notice"
+        " keywords, featured, trial, available_until, how_to_access, notice, proxy"
     ]
 
 

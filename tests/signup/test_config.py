@@ -56,6 +56,18 @@ def test_bad_environment_values_are_named(monkeypatch, name: str, value: str) ->
         load_config()
 
 
+def test_proxy_template_from_environment_or_the_older_prefix(monkeypatch) -> None:
+    monkeypatch.setenv("PORTAL_PROXY_TEMPLATE", "https://proxy.kampus.example/login?qurl={qurl}")
+    assert load_config()["PROXY_TEMPLATE"] == "https://proxy.kampus.example/login?qurl={qurl}"
+    monkeypatch.delenv("PORTAL_PROXY_TEMPLATE")
+    monkeypatch.setenv("PORTAL_PROXY_PREFIX", "https://proxy.kampus.example/login?url=")
+    assert load_config()["PROXY_TEMPLATE"] == "https://proxy.kampus.example/login?url={url}"
+    with pytest.raises(ConfigError, match="PROXY_TEMPLATE/PROXY_PREFIX: set either"):
+        load_config({"PROXY_TEMPLATE": "https://p.example/?url={url}"})
+    with pytest.raises(ConfigError, match="exactly one"):
+        load_config({"PROXY_PREFIX": "", "PROXY_TEMPLATE": "https://p.example/login"})
+
+
 @pytest.mark.parametrize("site", ["*", "null", "https://a.example/path", "ftp://a.example", ""])
 def test_site_url_must_be_origins(site: str) -> None:
     with pytest.raises(ConfigError, match="SITE_URL"):

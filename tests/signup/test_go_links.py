@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from catalog_sample import FREE_URL, MEMBERS_URL, PAID_URL, write_catalog
+from catalog_sample import FREE_URL, MEMBERS_URL, PAID_URL, catalog_text, resource, write_catalog
 from flask import Flask
 from stored import audit_rows, rows
 from web import active_account, login, post_form
@@ -45,6 +46,26 @@ def test_free_and_paid_resources_redirect_at_once(make_app, tmp_path: Path) -> N
     assert free.headers["Cache-Control"] == "no-store"  # every use reaches the counter
     assert clicks(app) == {"sumber-gratis": 1, "jurnal-berbayar": 1}
     assert [row["action"] for row in audit_rows(app)] == []  # anonymous: nobody to name
+
+
+def test_the_proxy_template_and_the_proxy_field(make_app, tmp_path: Path) -> None:
+    query_url = "https://paid.example/search?q=gizi&lang=id#hasil"
+    extra = resource(
+        "jurnal-kueri", "Jurnal Kueri", query_url, "paid"
+    ) + resource(  # a subscription opened with the patron's own account: no proxy
+        "jurnal-tanpa-proxy", "Jurnal Tanpa Proxy", query_url, "paid", proxy="false"
+    )
+    catalog = write_catalog(tmp_path / "resources.yml", catalog_text(extra_resources=extra))
+    template = "https://go.openathens.net/redirector/kampus.example?url={qurl}"
+    client = make_app(CATALOG_PATH=str(catalog), PROXY_TEMPLATE=template).test_client()
+    location = client.get("/go/jurnal-kueri").headers["Location"]
+    assert location == (
+        "https://go.openathens.net/redirector/kampus.example?url="
+        "https%3A%2F%2Fpaid.example%2Fsearch%3Fq%3Dgizi%26lang%3Did%23hasil"
+    )
+    assert parse_qs(urlsplit(location).query) == {"url": [query_url]}
+    assert client.get("/go/jurnal-tanpa-proxy").headers["Location"] == query_url
+    assert client.get("/go/sumber-gratis").headers["Location"] == FREE_URL
 
 
 def test_paid_without_a_proxy_prefix_goes_to_the_url(go_app: Flask) -> None:

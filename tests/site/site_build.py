@@ -23,7 +23,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD_CATALOG = FIXTURES / "catalog.yml"
 BAD_CATALOG = FIXTURES / "bad.yml"
 FUNCTION_URL = "https://fungsi.example.ac.id"
-PROXY_PREFIX = "https://proxy.example.ac.id/login?url="
+PROXY_TEMPLATE = "https://proxy.example.ac.id/login?qurl={qurl}"
 OWN_ASSETS = ("javascripts/az-filter.js", "stylesheets/portal.css", "stylesheets/services.css")
 
 
@@ -59,7 +59,7 @@ def write_config(folder: Path) -> Path:
         ],
     )
     config["theme"]["custom_dir"] = str(REPO / "overrides")
-    config["extra"]["catalog"].update(function_url=FUNCTION_URL, proxy_prefix=PROXY_PREFIX)
+    config["extra"]["catalog"].update(function_url=FUNCTION_URL, proxy_template=PROXY_TEMPLATE)
     path = folder / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     return path

@@ -7,11 +7,11 @@ import gzip
 import io
 import json
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
 from html_parts import article, block, elements, references
-from site_build import FUNCTION_URL, PROXY_PREFIX, BuiltSite
+from site_build import FUNCTION_URL, BuiltSite
 
 AVAILABLE = {
     "garuda",
@@ -186,13 +186,35 @@ def test_resource_page_shows_every_field(built_site: BuiltSite) -> None:
     assert "Gunakan jaringan kampus atau login proxy perpustakaan." in content
 
 
-def test_paid_links_get_the_proxy_prefix(built_site: BuiltSite) -> None:
-    content = article(built_site.read("sumber/proquest-health/index.html"))
-    button = next(a for a in elements(content, "a") if a.text == "Buka sumber")
-    assert button.attrs["href"] == PROXY_PREFIX + "https://www.proquest.com/healthcomplete"
-    free = article(built_site.read("sumber/garuda/index.html"))
-    button = next(a for a in elements(free, "a") if a.text == "Buka sumber")
-    assert button.attrs["href"] == "https://garuda.kemdikbud.go.id/"
+def open_button(built_site: BuiltSite, resource_id: str) -> str:
+    content = article(built_site.read(f"sumber/{resource_id}/index.html"))
+    return next(a for a in elements(content, "a") if a.text == "Buka sumber").attrs["href"]
+
+
+def test_proxy_template_takes_the_whole_url_encoded(built_site: BuiltSite) -> None:
+    # paid: through the proxy by default; `{qurl}` keeps the query and fragment inside the
+    # proxy's one parameter, where the proxy decodes them back
+    href = open_button(built_site, "proquest-health")
+    assert href == (
+        "https://proxy.example.ac.id/login?qurl=https%3A%2F%2Fwww.proquest.com%2Fhealthcomplete"
+        "%3Faccountid%3D4711%26lang%3Did%23hasil"
+    )
+    query = parse_qs(urlsplit(href).query)
+    assert query == {
+        "qurl": ["https://www.proquest.com/healthcomplete?accountid=4711&lang=id#hasil"]
+    }
+    assert urlsplit(href).fragment == ""
+
+
+def test_the_proxy_field_overrides_the_access_default(built_site: BuiltSite) -> None:
+    # `proxy: false` on a paid resource, `proxy: true` on a free one
+    assert open_button(built_site, "atlas-anatomi") == (
+        "https://atlas.example.org/viewer?organ=jantung&view=3d#bilik-kiri"
+    )
+    assert open_button(built_site, "kalkulator-gizi") == (
+        "https://proxy.example.ac.id/login?qurl=https%3A%2F%2Fkalkulator.example.org%2F"
+    )
+    assert open_button(built_site, "garuda") == "https://garuda.kemdikbud.go.id/"
 
 
 def test_members_link_goes_to_the_function(built_site: BuiltSite) -> None:
@@ -307,7 +329,7 @@ def test_json_export_holds_every_available_resource(built_site: BuiltSite) -> No
     records = {record["id"]: record for record in json.loads(text)}
     assert set(records) == AVAILABLE
     assert records["ebook-gizi"]["url"] == f"{FUNCTION_URL}/go/ebook-gizi"
-    assert records["proquest-health"]["url"].startswith(PROXY_PREFIX)
+    assert records["proquest-health"]["url"] == open_button(built_site, "proquest-health")
     assert records["garuda"]["url"] == "https://garuda.kemdikbud.go.id/"
     assert records["garuda"]["subjects"] == ["umum", "keperawatan"]
     assert records["garuda"]["page"] == "sumber/garuda/"

@@ -93,13 +93,13 @@ def test_front_matter_quotes_and_escapes() -> None:
 def test_settings_are_checked() -> None:
     with pytest.raises(SettingsError, match="function_url is required"):
         SiteSettings.from_extra({"catalog": {}})
-    with pytest.raises(SettingsError, match="proxy_prefix"):
+    with pytest.raises(SettingsError, match="proxy_template: URL harus"):
         SiteSettings.from_extra(
             {"catalog": {"function_url": "https://f.example", "proxy_prefix": "javascript:x"}}
         )
     settings = SiteSettings.from_extra({"catalog": {"function_url": "https://f.example/"}})
     assert settings.function_url == "https://f.example"
-    assert (settings.proxy_prefix, settings.edit_url, settings.catalog_file) == (
+    assert (settings.proxy_template, settings.edit_url, settings.catalog_file) == (
         "",
         "",
         "resources.yml",
