@@ -25,6 +25,7 @@ from . import (
     db,
     errors,
     headers,
+    ids,
     loans,
     mail,
     members,
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     engine.dispose()  # no connection opened before a fork is shared by workers
     install(app, Services(engine=engine, limiter=make_limiter(app.config["REDIS_URL"])))
 
+    ids.init_app(app)  # `<id:...>` in routes, before the blueprints that use it
     headers.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -61,7 +61,7 @@ def queue() -> tuple[str, int]:
     )
 
 
-@bp.get("/requests/<int:request_id>")
+@bp.get("/requests/<id:request_id>")
 @librarian_required
 def request_detail(request_id: int) -> tuple[str, int]:
     """The request beside the member database's evidence; the first view of a pending request
@@ -104,7 +104,7 @@ def refused(request_id: int, error: review.ReviewError, **form: Any) -> tuple[st
     return detail_page(row, status, error=str(error), **form)
 
 
-@bp.post("/requests/<int:request_id>/approve")
+@bp.post("/requests/<id:request_id>/approve")
 @librarian_required
 def approve(request_id: int) -> tuple[str, int]:
     """Approve; the activation link is shown here once when no mail server is configured."""
@@ -116,7 +116,7 @@ def approve(request_id: int) -> tuple[str, int]:
     return decided(decision)
 
 
-@bp.post("/requests/<int:request_id>/reject")
+@bp.post("/requests/<id:request_id>/reject")
 @librarian_required
 def reject(request_id: int) -> tuple[str, int]:
     choice, typed = form_field("reason"), form_field("reason_other")
@@ -130,7 +130,7 @@ def reject(request_id: int) -> tuple[str, int]:
     return decided(decision)
 
 
-@bp.post("/requests/<int:request_id>/resend")
+@bp.post("/requests/<id:request_id>/resend")
 @librarian_required
 def resend(request_id: int) -> tuple[str, int]:
     """A new activation link for an approved request not activated yet (the old one stops

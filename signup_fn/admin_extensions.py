@@ -81,7 +81,7 @@ def index() -> tuple[str, int]:
     return page, 200
 
 
-@bp.post("/<int:extension_id>/grant")
+@bp.post("/<id:extension_id>/grant")
 @librarian_required
 def grant(extension_id: int) -> Response:
     found = find_request(extension_id)
@@ -121,7 +121,7 @@ def grant(extension_id: int) -> Response:
     return back()
 
 
-@bp.post("/<int:extension_id>/decline")
+@bp.post("/<id:extension_id>/decline")
 @librarian_required
 def decline(extension_id: int) -> Response:
     found = find_request(extension_id)
@@ -144,7 +144,7 @@ def decline(extension_id: int) -> Response:
     return back()
 
 
-@bp.post("/<int:extension_id>/done")
+@bp.post("/<id:extension_id>/done")
 @librarian_required
 def done(extension_id: int) -> Response:
     with db.transaction(services().engine) as connection:

@@ -101,7 +101,7 @@ def index() -> tuple[str, int]:
     return page("loans/index.html", loans=loans, requests=latest, today=library_today())
 
 
-@bp.post("/loans/<int:loan_id>/extend")
+@bp.post("/loans/<id:loan_id>/extend")
 @login_required
 def extend(loan_id: int) -> Response | tuple[str, int]:
     """Ask for an extension of one of the patron's own current loans."""

@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from . import admin_layout, db, librarians, mail, reports, review
+from .ids import ROW_ID_TYPE
 from .services import services
 
 requests_cli = AppGroup("requests", help="Permintaan akun: periksa, setujui, tolak, laporan.")
@@ -56,7 +57,7 @@ def list_command(status: str) -> None:
 
 
 @requests_cli.command("show")
-@click.argument("request_id", type=int)
+@click.argument("request_id", type=ROW_ID_TYPE)
 def show_command(request_id: int) -> None:
     """Show a request with the member check's evidence."""
     with services().engine.connect() as connection:
@@ -91,7 +92,7 @@ def show_command(request_id: int) -> None:
 
 
 @requests_cli.command("approve")
-@click.argument("request_id", type=int)
+@click.argument("request_id", type=ROW_ID_TYPE)
 @BY_OPTION
 def approve_command(request_id: int, username: str | None) -> None:
     """Approve a request: the account is made and the activation link sent (or printed once)."""
@@ -117,7 +118,7 @@ def echo_delivery(decision: review.Decision) -> None:
 
 
 @requests_cli.command("resend")
-@click.argument("request_id", type=int)
+@click.argument("request_id", type=ROW_ID_TYPE)
 @BY_OPTION
 def resend_command(request_id: int, username: str | None) -> None:
     """A new activation link for an approved request not activated yet (the old one stops)."""
@@ -135,7 +136,7 @@ def resend_command(request_id: int, username: str | None) -> None:
 
 
 @requests_cli.command("reject")
-@click.argument("request_id", type=int)
+@click.argument("request_id", type=ROW_ID_TYPE)
 @click.option("--reason", required=True, help="Alasan (teks, atau kode dari daftar).")
 @BY_OPTION
 def reject_command(request_id: int, reason: str, username: str | None) -> None:

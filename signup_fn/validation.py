@@ -1,9 +1,11 @@
 """The sign-up request's strict schema and its messages in Indonesian.
 
-Rules: only known fields; text is NFC-normalised and trimmed; control characters (NUL, CR, LF,
-tab...), line separators and lone surrogates are refused in every field; lengths are checked
-after normalisation; member numbers and phone numbers take ASCII digits only (Python's `\\d`
-and `isdigit()` also accept Arabic-Indic and full-width digits).
+Rules: only known fields (unknown ones are refused under `UNKNOWN_FIELDS` by count, never by
+name: a name chosen by the sender is not printed on the library's pages); text is
+NFC-normalised and trimmed; control characters (NUL, CR, LF, tab...), line separators and lone
+surrogates are refused in every field; lengths are checked after normalisation; member numbers
+and phone numbers take ASCII digits only (Python's `\\d` and `isdigit()` also accept
+Arabic-Indic and full-width digits).
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ CONTROLS = r"\u0000-\u001F\u007F-\u009F\u2028\u2029"  # lone surrogates: refused
 TEXT_PATTERN = rf"^[^{CONTROLS}]*[^\s{CONTROLS}][^{CONTROLS}]*$"  # not only spaces
 PHONE = re.compile(PHONE_PATTERN)
 FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}  # controls, surrogates, line/paragraph sep.
+UNKNOWN_FIELDS = "unknown_fields"  # the errors' key of every field the form does not have
 MAX_ELAPSED_MS = 7 * 24 * 3600 * 1000
 TRUE_FORM_VALUES = {"true", "on"}
 
 MESSAGES = {
     "missing": "Wajib diisi.",
-    "extra_forbidden": "Kolom ini tidak dikenal.",
     "string_type": "Harus berupa teks.",
     "int_type": "Harus berupa bilangan bulat.",
     "bool_type": "Harus berupa nilai benar/salah.",
@@ -51,6 +53,7 @@ FIELD_LABELS = {
     "consent": "Persetujuan",
     "website": "Situs web",
     "elapsed_ms": "Waktu pengisian",
+    UNKNOWN_FIELDS: "Kolom lain",
 }
 FIELD_MESSAGES = {
     "role": "Pilih salah satu: Mahasiswa, Dosen, atau Tenaga kependidikan.",
@@ -158,21 +161,34 @@ def message_for(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     if kind == "invalid":
         return error["msg"]
-    if kind not in {"missing", "extra_forbidden"} and field in FIELD_MESSAGES:
+    if kind != "missing" and field in FIELD_MESSAGES:
         return FIELD_MESSAGES[field]
     template = MESSAGES.get(kind, "Nilai tidak valid.")
     return template.format(**(error.get("ctx") or {}))
 
 
+def unknown_fields_message(count: int) -> str:
+    return (
+        f"{count} kolom yang tidak dikenal ikut terkirim; kirim hanya kolom formulir pendaftaran."
+    )
+
+
 def parse_signup(payload: Mapping[str, Any]) -> SignupRequest:
-    """Validate a decoded JSON object; raise InvalidSignup with one message per field."""
+    """Validate a decoded JSON object; raise InvalidSignup with one message per known field
+    and one (`UNKNOWN_FIELDS`) counting the unknown ones."""
     try:
         return SignupRequest.model_validate(dict(payload))
     except ValidationError as exc:
         errors: dict[str, str] = {}
+        unknown = 0
         for error in exc.errors():
+            if error["type"] == "extra_forbidden":
+                unknown += 1
+                continue
             field = str(error["loc"][0]) if error["loc"] else "body"
             errors.setdefault(field, message_for(error))
+        if unknown:
+            errors[UNKNOWN_FIELDS] = unknown_fields_message(unknown)
         raise InvalidSignup(errors) from None
 
 
@@ -180,7 +196,9 @@ def form_to_payload(form: Mapping[str, list[str]]) -> dict[str, Any]:
     """Turn an HTML form post into the JSON shape: each field once, empty optionals absent,
     the consent checkbox to `true`, `elapsed_ms` to an integer (ASCII digits only)."""
     repeated = {
-        key: "Kolom dikirim lebih dari sekali." for key, values in form.items() if len(values) > 1
+        key: "Kolom dikirim lebih dari sekali."
+        for key, values in form.items()
+        if len(values) > 1 and key in SignupRequest.model_fields
     }
     if repeated:
         raise InvalidSignup(repeated)

@@ -7,8 +7,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from samples import VALID
+from samples import FORM, VALID
 from stored import audit_rows, requests_stored
+from werkzeug.datastructures import MultiDict
+
+from signup_fn.validation import UNKNOWN_FIELDS, unknown_fields_message
 
 
 def refused(client: FlaskClient, body: dict[str, Any]) -> dict[str, str]:
@@ -20,7 +23,30 @@ def refused(client: FlaskClient, body: dict[str, Any]) -> dict[str, str]:
 @pytest.mark.parametrize("field", ["status", "is_admin", "approved_by", "id", "created_at"])
 def test_unknown_fields_are_refused(app: Flask, client: FlaskClient, field: str) -> None:
     errors = refused(client, {**VALID, field: "approved"})
-    assert errors == {field: "Kolom ini tidak dikenal."}
+    assert errors == {UNKNOWN_FIELDS: unknown_fields_message(1)}
+    assert requests_stored(app) == []
+
+
+SENDER_CHOSEN = "Hubungi-kami-di-evil.example-untuk-verifikasi"
+
+
+def test_unknown_field_names_are_not_echoed_by_the_api(client: FlaskClient) -> None:
+    response = client.post("/api/signup", json={**VALID, SENDER_CHOSEN: "1", "x" * 50: "2"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {UNKNOWN_FIELDS: unknown_fields_message(2)}
+    assert SENDER_CHOSEN not in response.get_data(as_text=True)
+
+
+def test_unknown_field_names_are_not_echoed_by_the_form_page(
+    app: Flask, client: FlaskClient
+) -> None:
+    # a cross-site form post, a field repeated too: the page names no field the form lacks
+    body = MultiDict([*FORM.items(), (SENDER_CHOSEN, "1"), (SENDER_CHOSEN, "2")])
+    response = client.post("/api/signup", data=body)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert SENDER_CHOSEN not in page
+    assert unknown_fields_message(1) in page
     assert requests_stored(app) == []
 
 
