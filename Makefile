@@ -9,15 +9,16 @@ FUNCTION_ADDR ?= 127.0.0.1:5000
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve browser-deps test lint format validate build bench links clean
+.PHONY: help serve browser-deps test lint format validate build bench links lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# everything (function, site, test tools), at the versions of the dev lock
+$(STAMP): pyproject.toml requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements/dev.txt -e '.[dev]'
 	touch $@
 
 serve: $(STAMP) ## run the portal on loopback: site on :8000, function on :5000 (SQLite)
@@ -59,6 +60,16 @@ bench: $(STAMP) browser-deps ## run the benchmarks under bench/ (see bench/READM
 
 links: $(STAMP) ## check every catalog link (needs the internet; see CONTRIBUTING.md)
 	$(BIN)/python scripts/check_links.py resources.yml
+
+# one lock per deployment's extra; uv resolves for every platform from Python 3.11 on
+LOCK_EXTRAS := function site dev
+UV_COMPILE  := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet
+lock: ## re-pin requirements/*.txt after a change to pyproject.toml's dependencies
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet 'uv>=0.5,<1'
+	for extra in $(LOCK_EXTRAS); do \
+		$(UV_COMPILE) --extra $$extra -o requirements/$$extra.txt || exit 1; \
+	done
 
 clean: ## remove generated output (keeps the venv)
 	rm -rf site docs/_generated .pytest_cache .ruff_cache
