@@ -215,7 +215,7 @@ def real_settings() -> SiteSettings:
     """The generator's settings as the real mkdocs.yml gives them to the hook."""
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     return SiteSettings.from_extra(
-        config.get("extra", {}), directory_urls=config.get("use_directory_urls", True)
+        config.get("extra", {}), directory_urls=config.get("use_directory_urls", True), site=config
     )
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from catalog import exports, labels, links, views
+from catalog import exports, labels, links, structured_data, views
 from catalog.models import Access
 from catalog.site_settings import SiteSettings
 
@@ -34,6 +34,8 @@ SUBJECTS_PAGE = "subjek/index.md"
 ACCOUNT_PAGE = "akun.md"  # hand-written (docs/akun.md)
 JSON_EXPORT = "resources.json"
 CSV_EXPORT = "resources.csv"
+ROBOTS = "robots.txt"
+SITEMAP = "sitemap.xml"  # written by MkDocs (and Zensical) when site_url is set
 # What JSON leaves raw but YAML reads otherwise: characters outside YAML's printable set and
 # the line breaks NEL, U+2028, U+2029 (JSON itself escapes the C0 controls, `"` and `\`).
 YAML_UNSAFE = re.compile(
@@ -55,6 +57,11 @@ def front_matter(value: object) -> Markup:
     return Markup(YAML_UNSAFE.sub(_yaml_escape, quoted))  # noqa: S704 - a quoted, escaped string
 
 
+def json_ld(data: dict[str, object]) -> Markup:
+    """schema.org data as the text of a `<script type="application/ld+json">` element."""
+    return Markup(structured_data.to_script_text(data))  # noqa: S704 - HTML-safe JSON
+
+
 @cache
 def template_environment() -> Environment:
     """The Jinja environment of the generated pages (autoescape on for every template)."""
@@ -67,6 +74,7 @@ def template_environment() -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters["front_matter"] = front_matter
+    environment.filters["json_ld"] = json_ld
     return environment
 
 
@@ -75,8 +83,9 @@ def generate_site_files(
 ) -> dict[str, str]:
     """Every generated file of the site, `{path relative to docs_dir: content}`.
 
-    Markdown pages (home, A-Z, subjects, types, access levels, one per resource) and the
-    `resources.json` / `resources.csv` exports, all built from the resources available today.
+    Markdown pages (home, A-Z, subjects, types, access levels, one per resource), the
+    `resources.json` / `resources.csv` exports, all built from the resources available today,
+    and `robots.txt` naming the sitemap.
     """
     view = views.build_view(loaded, settings, today)
     urls = {
@@ -92,7 +101,7 @@ def generate_site_files(
         page = environment.get_template(template)
         files[path] = page.render(view=view, urls=urls, root=root, **context)
 
-    add(HOME_PAGE, "home.md.j2")
+    add(HOME_PAGE, "home.md.j2", structured=structured_data.library(view, settings))
     add(AZ_PAGE, "az.md.j2")
     add(SUBJECTS_PAGE, "subjects.md.j2")
     for subject in view.subjects:
@@ -105,7 +114,11 @@ def generate_site_files(
         path = views.access_page(choice.value)
         add(path, "listing.md.j2", choice=choice, kind="access", howto=howto)
     for resource in view.resources:
-        add(views.resource_page(resource.id), "resource.md.j2", r=resource)
+        structured = structured_data.resource(resource, settings)
+        add(views.resource_page(resource.id), "resource.md.j2", r=resource, structured=structured)
     files[JSON_EXPORT] = exports.to_json(view.resources)
     files[CSV_EXPORT] = exports.to_csv(view.resources)
+    files[ROBOTS] = environment.get_template("robots.txt.j2").render(
+        sitemap=structured_data.absolute(settings, SITEMAP)
+    )
     return files

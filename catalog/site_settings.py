@@ -31,12 +31,21 @@ class SiteSettings:
     issues_url: str = ""  # the repository's issues; pages link to its issue forms ({it}/new?...)
     catalog_file: str = DEFAULT_CATALOG_FILE  # relative to the folder of mkdocs.yml
     directory_urls: bool = True  # mkdocs' use_directory_urls: /sumber/<id>/ or sumber/<id>.html
+    site_url: str = ""  # mkdocs' site_url, ending in "/"; "" = page addresses stay relative
+    site_description: str = ""  # mkdocs' site_description
+    library_name: str = ""  # extra.catalog.library_name, else mkdocs' site_name
 
     @classmethod
     def from_extra(
-        cls, extra: Mapping[str, object], *, directory_urls: bool = True
+        cls,
+        extra: Mapping[str, object],
+        *,
+        directory_urls: bool = True,
+        site: Mapping[str, object] | None = None,
     ) -> SiteSettings:
-        """Read `extra.catalog` of mkdocs.yml (the `extra` mapping is passed in)."""
+        """Read `extra.catalog` of mkdocs.yml (the `extra` mapping is passed in), with
+        `site_url`, `site_name` and `site_description` of mkdocs.yml from `site`."""
+        site = site or {}
         section = extra.get("catalog")
         if not isinstance(section, Mapping):
             raise SettingsError("mkdocs.yml: extra.catalog must be a mapping")
@@ -48,16 +57,30 @@ class SiteSettings:
             issues_url=_url(section, "issues_url", required=False).rstrip("/"),
             catalog_file=_text(section, "file") or DEFAULT_CATALOG_FILE,
             directory_urls=directory_urls,
+            site_url=_site_url(site),
+            site_description=_text(site, "site_description", "mkdocs.yml: site_description"),
+            library_name=_text(section, "library_name")
+            or _text(site, "site_name", "mkdocs.yml: site_name"),
         )
 
 
-def _text(section: Mapping[str, object], key: str) -> str:
+def _text(section: Mapping[str, object], key: str, name: str = "") -> str:
     value = section.get(key)
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise SettingsError(f"mkdocs.yml: extra.catalog.{key} must be text")
+        raise SettingsError(f"{name or 'mkdocs.yml: extra.catalog.' + key} must be text")
     return value.strip()
+
+
+def _site_url(site: Mapping[str, object]) -> str:
+    value = _text(site, "site_url", "mkdocs.yml: site_url")
+    if not value:
+        return ""
+    try:
+        return check_web_url(value).rstrip("/") + "/"
+    except ValueError as error:
+        raise SettingsError(f"mkdocs.yml: site_url: {error}") from None
 
 
 def _proxy(section: Mapping[str, object]) -> str:

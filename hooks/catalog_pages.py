@@ -53,7 +53,9 @@ _bodies: dict[str, str] = {}
 def site_settings(config: MkDocsConfig) -> SiteSettings:
     """The generator's settings from `extra.catalog`; a bad value fails the build."""
     try:
-        return SiteSettings.from_extra(config.extra, directory_urls=config.use_directory_urls)
+        return SiteSettings.from_extra(
+            config.extra, directory_urls=config.use_directory_urls, site=config
+        )
     except SettingsError as error:
         raise PluginError(str(error)) from None
 

@@ -32,11 +32,14 @@ _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def read_settings(config_path: Path) -> SiteSettings:
-    """The generator's settings from mkdocs.yml's `extra.catalog` and `use_directory_urls`."""
+    """The generator's settings from mkdocs.yml's `extra.catalog`, `use_directory_urls` and
+    `site_*` values."""
     with config_path.open(encoding="utf-8") as handle:
         config = yaml.load(handle, Loader=_ConfigLoader) or {}  # noqa: S506 - a SafeLoader
     return SiteSettings.from_extra(
-        config.get("extra") or {}, directory_urls=config.get("use_directory_urls", True)
+        config.get("extra") or {},
+        directory_urls=config.get("use_directory_urls", True),
+        site=config,
     )
 
 

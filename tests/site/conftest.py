@@ -16,11 +16,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     config = write_config(folder)
     result = mkdocs_build(config, GOOD_CATALOG)
     assert result.returncode == 0, result.stderr
-    extra = yaml.safe_load(config.read_text(encoding="utf-8"))["extra"]
+    mkdocs_config = yaml.safe_load(config.read_text(encoding="utf-8"))
     return BuiltSite(
         site=folder / "site",
         config=config,
         catalog=GOOD_CATALOG,
-        settings=SiteSettings.from_extra(extra),
+        settings=SiteSettings.from_extra(mkdocs_config["extra"], site=mkdocs_config),
         loaded=load_catalog(GOOD_CATALOG),
     )
