@@ -16,8 +16,8 @@ from sqlalchemy import Connection
 
 from . import auth_session, db, login_guard, mail, one_password
 from .member_numbers import normalise_member_number
-from .passwords import check_policy, hash_password, needs_rehash, verify_password
-from .tokens import Purpose, consume, issue, peek
+from .passwords import check_policy, hash_password, needs_rehash
+from .tokens import Purpose, consume, issue, peek, revoke_account_links
 
 KIND = "patron"
 
@@ -117,8 +117,10 @@ def store_password(
     connection: Connection, account: dict[str, Any], password: str, **values: Any
 ) -> None:
     """The one place a patron's new password is stored (activation, reset, change): the
-    argon2id hash with `values`, then, with SLiMS write access, the SLiMS member-area password
-    too (`one_password`; SLiMS being down never stops the portal's change)."""
+    argon2id hash with `values`, every outstanding link of the account stops working, then,
+    with SLiMS write access, the SLiMS member-area password too (`one_password`; SLiMS being
+    down never stops the portal's change)."""
+    revoke_account_links(connection, account["id"])
     db.update_account(
         connection,
         account["id"],
@@ -178,9 +180,16 @@ def authenticate(connection: Connection, member_id: str, password: str) -> int |
 
 def change_password(connection: Connection, account_id: int, current: str, new: str) -> bool:
     """Replace the password when `current` is right (False otherwise); other sessions end,
-    this one stays. Raises PasswordRejected for a new password the policy refuses."""
+    this one stays. Raises PasswordRejected for a new password the policy refuses. A wrong
+    `current` counts as a failed login of the account (login_guard.verify_again)."""
     account = db.get_account(connection, account_id)
-    if account is None or not verify_password(account["password_hash"], current):
+    if account is None or not login_guard.verify_again(
+        connection,
+        kind=KIND,
+        username=account["member_id"],
+        password_hash=account["password_hash"],
+        password=current,
+    ):
         db.add_audit(
             connection,
             action="password_changed",
@@ -198,9 +207,10 @@ def change_password(connection: Connection, account_id: int, current: str, new: 
 
 def disable_account(connection: Connection, account_id: int, *, by: str) -> int:
     """Disable the account and end its sessions at once (a membership ended); `by` is the
-    audit actor. Returns how many sessions ended. Its unused links stop working too
-    (`account_for_token` wants the status the link was made for)."""
+    audit actor. Returns how many sessions ended. Its unused links stop working too, and do
+    not come back when the account is enabled again."""
     db.update_account(connection, account_id, status="disabled")
+    revoke_account_links(connection, account_id)
     ended = auth_session.revoke_sessions(connection, KIND, account_id)
     db.add_audit(
         connection, action="account_disabled", outcome="ok", actor=by, reason=actor(account_id)

@@ -866,6 +866,22 @@ def insert_token(
     )
 
 
+def revoke_tokens(connection: Connection, purposes: Sequence[str], subject_id: int) -> int:
+    """Every unused link of `purposes` for `subject_id` stops working now; returns how many."""
+    now = utcnow()
+    result = connection.execute(
+        update(tokens)
+        .where(
+            tokens.c.purpose.in_(purposes),
+            tokens.c.subject_id == subject_id,
+            tokens.c.used_at.is_(None),
+            tokens.c.expires_at > now,
+        )
+        .values(expires_at=now)
+    )
+    return result.rowcount
+
+
 def find_valid_token(connection: Connection, token_hash: str, purpose: str) -> int | None:
     """The subject of an unused, unexpired token, or None (the token stays usable)."""
     return connection.scalar(

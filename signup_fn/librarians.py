@@ -150,6 +150,7 @@ def reset_librarian(connection: Connection, librarian_id: int, *, by: str) -> tu
 def disable_librarian(connection: Connection, librarian_id: int, *, by: str) -> int:
     """Disable and end every session now; returns how many sessions ended."""
     db.update_librarian(connection, librarian_id, active=False)
+    db.revoke_tokens(connection, (Purpose.LIBRARIAN_SETUP,), librarian_id)
     ended = auth_session.revoke_sessions(connection, KIND, librarian_id)
     db.add_audit(
         connection, action="librarian_disabled", outcome="ok", actor=by, reason=actor(librarian_id)

@@ -78,6 +78,21 @@ def record_success(connection: Connection, keys: Keys) -> None:
     db.clear_login_failures(connection, keys.account)
 
 
+def verify_again(
+    connection: Connection, *, kind: str, username: str, password_hash: str | None, password: str
+) -> bool:
+    """A logged-in user's password asked again (to change it): counted and limited exactly as a
+    login of that username, so a stolen session cannot guess it any faster."""
+    keys = keys_for(kind, username)
+    if locked(connection, keys):
+        verify_password(None, password)
+        return False
+    if verify_password(password_hash, password):
+        return True
+    record_failure(connection, keys)
+    return False
+
+
 @dataclass(frozen=True)
 class Candidate:
     """The stored user a login names: `refusal` (`pending`, `disabled`) when it may not log in;

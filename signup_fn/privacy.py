@@ -13,8 +13,9 @@
 - `correct MEMBER_ID [--email E] [--name N] [--phone P] [--programme X]`: each value is checked
   by the sign-up form's own rules (`validation.SignupRequest`, field by field), then the
   person's pending and approved requests, and the account's e-mail, take the new values in one
-  transaction. Audit `correction` per request and for the account, naming the fields changed,
-  never their values.
+  transaction; a new e-mail makes the account's outstanding links stop working (`requests
+  resend` sends a new one). Audit `correction` per request and for the account, naming the
+  fields changed, never their values.
 - `purge` (for a scheduler, e.g. daily): pending and rejected requests older than
   `RETENTION_DAYS` (90, as docs/privasi.md promises), unused expired links, ended sessions,
   old rate-limit windows and failed logins, sent mail older than `SENT_MAIL_RETENTION_DAYS`.
@@ -38,6 +39,7 @@ from . import db
 from .member_numbers import normalise_member_number
 from .ratelimit import limit_key
 from .services import services
+from .tokens import revoke_account_links
 from .validation import FIELD_LABELS, SignupRequest, message_for
 
 ACTOR = "cli"
@@ -230,6 +232,7 @@ def correct_person(
         )
     if account is not None and "email" in new and account["email"] != new["email"]:
         db.update_account(connection, account["id"], email=new["email"])
+        revoke_account_links(connection, account["id"])
         changes.append(Change(None, "email", account["email"], new["email"]))
         db.add_audit(
             connection,

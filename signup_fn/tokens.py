@@ -3,7 +3,8 @@
 A token is `secrets.token_urlsafe(32)` (256 random bits). Only its SHA-256 is stored, with the
 purpose, the subject (an account or librarian id), and its expiry; a new token of the same
 purpose for the same subject makes older ones expire. Using a token is one conditional UPDATE,
-so it works once even when two requests race.
+so it works once even when two requests race. A patron's outstanding links die when the
+account's address changes, the account is disabled, or its password changes.
 """
 
 from __future__ import annotations
@@ -25,6 +26,15 @@ class Purpose(StrEnum):
     ACTIVATION = "activation"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose name, not a secret)
     LIBRARIAN_SETUP = "librarian_setup"
+
+
+ACCOUNT_LINKS = (Purpose.ACTIVATION, Purpose.PASSWORD_RESET)
+
+
+def revoke_account_links(connection: Connection, account_id: int) -> int:
+    """A patron's outstanding activation and reset links stop working (the address changed, the
+    account was disabled, or the password changed); returns how many."""
+    return db.revoke_tokens(connection, ACCOUNT_LINKS, account_id)
 
 
 def hash_token(token: str) -> str:

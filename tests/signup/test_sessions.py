@@ -70,6 +70,23 @@ def test_wrong_current_password_changes_nothing(app: Flask, client: FlaskClient)
     assert login(app.test_client()).status_code == 303
 
 
+def change(client: FlaskClient, current: str, new: str) -> int:
+    data = {"current_password": current, "new_password": new, "new_password_confirm": new}
+    return post_form(client, "/password", data).status_code
+
+
+def test_password_change_has_the_login_attempt_limit(make_app: Callable[..., Flask]) -> None:
+    app = make_app(LOGIN_ACCOUNT_LIMIT=3)
+    client = app.test_client()
+    active_account(app, client)
+    for guess in ("tebakan satu", "tebakan dua", "tebakan tiga"):
+        assert change(client, guess, "lampu meja jendela hijau") == 422
+    assert change(client, PASSWORD, "lampu meja jendela hijau") == 422  # limited now
+    assert login(app.test_client(), password="lampu meja jendela hijau").status_code == 200
+    reasons = [row["reason"] for row in audit_rows(app) if row["action"] == "password_changed"]
+    assert reasons == ["wrong_password"] * 4
+
+
 def test_disable_ends_sessions(app: Flask, client: FlaskClient) -> None:
     account_id = active_account(app, client)
     cookie = session_cookie(client)
