@@ -32,6 +32,7 @@ from . import (
     meta,
     patron_auth,
     signup,
+    usage,
 )
 from .config import ConfigError, check_production, load_config
 from .ratelimit import make_limiter
@@ -78,6 +79,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # the HTML pages: every POST outside the public /api/signup needs a CSRF token
     csrf.init_app(app)
     csrf.exempt(signup.bp)
+    usage.init_app(app)  # POST /api/use/<id>: counted uses (COUNTER rules)
+    csrf.exempt(usage.bp)
     auth_session.init_app(app)
     mail.init_app(app)
     patron_auth.init_app(app)  # /login, /activate, /forgot, /reset, /password

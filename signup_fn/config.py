@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_ADDRESS_WINDOW": 3600,
     "RATE_LIMIT_MEMBER_COUNT": 5,
     "RATE_LIMIT_MEMBER_WINDOW": 86400,
+    # counted uses of resources (usage.py): requests per client address per window
+    "RATE_LIMIT_USE_COUNT": 60,
+    "RATE_LIMIT_USE_WINDOW": 60,
     "MIN_FILL_MS": 3000,
     "THANKS_URL": None,  # default: the first SITE_URL + "/daftar-terkirim/"
     "FORM_URL": None,  # default: the first SITE_URL + "/daftar/"
@@ -118,6 +121,8 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "RATE_LIMIT_ADDRESS_WINDOW": int,
     "RATE_LIMIT_MEMBER_COUNT": int,
     "RATE_LIMIT_MEMBER_WINDOW": int,
+    "RATE_LIMIT_USE_COUNT": int,
+    "RATE_LIMIT_USE_WINDOW": int,
     "MIN_FILL_MS": int,
     "MAX_CONTENT_LENGTH": int,
     "SLIMS_WRITE": parse_bool,

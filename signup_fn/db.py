@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
@@ -451,6 +451,7 @@ def init_db(engine: Engine) -> None:
         if connection.dialect.name == "postgresql":
             connection.execute(select(func.pg_advisory_xact_lock(0x504F5254414C)))
         metadata.create_all(connection, checkfirst=True)
+        move_resource_clicks(connection)
         recorded = connection.scalar(select(func.max(schema_version.c.version)))
         if recorded is None or recorded < SCHEMA_VERSION:
             connection.execute(
@@ -1072,8 +1073,8 @@ def mark_mail_failed(
 
 # --- resource clicks, and a person's data for privacy requests --------------------------
 
-# How often each resource was opened through /go, per month (UTC, 'YYYY-MM'). Nothing about
-# who opened it: no account id, no address. Read by the reports (most-used resources).
+# Before COUNTER counting: how often each resource was opened through /go, per month. No
+# longer written; `init_db` moves its rows into `resource_usage` (Unique_Item_Requests unknown).
 resource_clicks = Table(
     "resource_clicks",
     metadata,
@@ -1082,21 +1083,116 @@ resource_clicks = Table(
     Column("clicks", Integer, nullable=False),
 )
 
+# Uses of each resource per library month, counted by the COUNTER rules of usage.py:
+# Total_Item_Requests and Unique_Item_Requests (NULL for months moved from resource_clicks,
+# which did not know visitors). Nothing about who used it.
+resource_usage = Table(
+    "resource_usage",
+    metadata,
+    Column("resource_id", String(64), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("total_requests", Integer, nullable=False),
+    Column("unique_requests", Integer, nullable=True),
+)
+
+# De-duplication state of the current day: `key` is a keyed hash of (day, visitor, resource);
+# `last_at` the visitor's last request for it. Rows of earlier days are deleted.
+usage_visits = Table(
+    "usage_visits",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("day", String(10), nullable=False, index=True),
+    Column("last_at", UTCDateTime, nullable=False),
+    Column("is_new", Boolean, nullable=False),
+    Column("counted", Boolean, nullable=False),
+)
+
 
 @cache
-def count_click_statement(dialect_name: str) -> Any:
-    """INSERT the first click of a (resource, month), or add one to it: one atomic upsert."""
-    statement = insert_for(dialect_name, resource_clicks)
+def record_visit_statement(dialect_name: str) -> Any:
+    """Upsert one visit; RETURNING `is_new` (first today) and `counted` (no request of this
+    visitor for this resource since `cutoff`). Every SET reads the row as it was."""
+    statement = insert_for(dialect_name, usage_visits).values(
+        key=bindparam("key"),
+        day=bindparam("day"),
+        last_at=bindparam("now", type_=UTCDateTime()),
+        is_new=True,
+        counted=True,
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "last_at": statement.excluded.last_at,
+            "is_new": False,
+            "counted": usage_visits.c.last_at < bindparam("cutoff", type_=UTCDateTime()),
+        },
+    ).returning(usage_visits.c.is_new, usage_visits.c.counted)
+
+
+def record_visit(
+    connection: Connection, *, key: str, day: str, now: datetime, cutoff: datetime
+) -> tuple[bool, bool]:
+    """(first request of this visitor for this resource today, counted)."""
+    values = {"key": key, "day": day, "now": now, "cutoff": cutoff}
+    row = connection.execute(record_visit_statement(connection.dialect.name), values).one()
+    return bool(row.is_new), bool(row.counted)
+
+
+@cache
+def add_usage_statement(dialect_name: str) -> Any:
+    statement = insert_for(dialect_name, resource_usage).values(
+        resource_id=bindparam("resource_id"),
+        month=bindparam("month"),
+        total_requests=1,
+        unique_requests=bindparam("unique", type_=Integer()),
+    )
     return statement.on_conflict_do_update(
         index_elements=["resource_id", "month"],
-        set_={"clicks": resource_clicks.c.clicks + 1},
+        set_={
+            "total_requests": resource_usage.c.total_requests + 1,
+            "unique_requests": func.coalesce(resource_usage.c.unique_requests, 0)
+            + statement.excluded.unique_requests,
+        },
     )
 
 
-def count_click(connection: Connection, resource_id: str, month: str) -> None:
-    """Count one use of `resource_id` in `month` ('YYYY-MM')."""
-    values = {"resource_id": resource_id, "month": month, "clicks": 1}
-    connection.execute(count_click_statement(connection.dialect.name), values)
+def add_usage(connection: Connection, resource_id: str, month: str, *, unique: bool) -> None:
+    """One more Total_Item_Request of `resource_id` in `month`, and a Unique one if `unique`."""
+    values = {"resource_id": resource_id, "month": month, "unique": int(unique)}
+    connection.execute(add_usage_statement(connection.dialect.name), values)
+
+
+def purge_visits(connection: Connection, *, before_day: str) -> int:
+    """Delete de-duplication rows of days before `before_day` ('YYYY-MM-DD')."""
+    return connection.execute(delete(usage_visits).where(usage_visits.c.day < before_day)).rowcount
+
+
+def move_resource_clicks(connection: Connection) -> None:
+    """Move rows of the old `resource_clicks` into `resource_usage` (kept as Total only)."""
+    old = connection.execute(select(resource_clicks)).mappings().all()
+    for row in old:
+        statement = dialect_insert(connection, resource_usage).values(
+            resource_id=row["resource_id"],
+            month=row["month"],
+            total_requests=row["clicks"],
+            unique_requests=None,
+        )
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["resource_id", "month"],
+                set_={"total_requests": resource_usage.c.total_requests + row["clicks"]},
+            )
+        )
+    if old:
+        connection.execute(delete(resource_clicks))
+
+
+def resource_usage_rows(connection: Connection) -> list[dict[str, Any]]:
+    """Every (resource, month, total_requests, unique_requests), by month."""
+    statement = select(resource_usage).order_by(
+        resource_usage.c.month, resource_usage.c.resource_id
+    )
+    return [dict(row) for row in connection.execute(statement).mappings()]
 
 
 # A person's data, found by member number (requests, account) and by their e-mail addresses
@@ -1288,6 +1384,10 @@ def purge_stale(
         "rate_limits": connection.execute(
             delete(rate_limits).where(rate_limits.c.window_start < rate_window_before)
         ).rowcount,
+        # a day's de-duplication rows are of no use after that day
+        "usage_visits": connection.execute(
+            delete(usage_visits).where(usage_visits.c.last_at < now - timedelta(days=1))
+        ).rowcount,
     }
     return counts
 
@@ -1459,14 +1559,6 @@ def request_timeline(connection: Connection) -> list[dict[str, Any]]:
             ).outerjoin(accounts, accounts.c.id == request_decisions.c.account_id)
         )
         .order_by(account_requests.c.created_at)
-    )
-    return [dict(row) for row in connection.execute(statement).mappings()]
-
-
-def resource_click_rows(connection: Connection) -> list[dict[str, Any]]:
-    """Every (resource, month, clicks) counted by /go (`resource_clicks`), by month."""
-    statement = select(resource_clicks).order_by(
-        resource_clicks.c.month, resource_clicks.c.resource_id
     )
     return [dict(row) for row in connection.execute(statement).mappings()]
 

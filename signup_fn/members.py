@@ -6,12 +6,13 @@ Rules of `/go/<id>`:
 - `members`: the real URL only for a logged-in patron, else the login page, which comes back
   here afterwards; then, as on the site, the URL through the proxy (`PROXY_TEMPLATE`) when
   the resource uses it (`catalog.proxy`: `paid` by default, or its own `proxy` field);
-- every redirect to a resource counts one click for (resource, UTC month) with nothing about
-  who clicked; a bounce to the login page counts nothing (the return trip does);
+- every redirect to a resource is a use counted by the COUNTER rules of `usage` (double
+  clicks once, robots never, a per-address limit) with nothing stored about who clicked; a
+  bounce to the login page counts nothing (the return trip does);
 - a patron opening a `members` resource also writes an audit row `access` (actor
   `patron:<id>`, reason `resource:<id>`), in the same transaction as the click, as the
   privacy notice says. Free and paid links are public and anonymous: no audit row, since
-  there is nobody to name and the click counter already records the use.
+  there is nobody to name and the use is counted anonymously.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from werkzeug.wrappers import Response
 from catalog.models import Access, Resource
 from catalog.proxy import target_url
 
-from . import auth_session, db
+from . import auth_session, db, usage
 from .catalog_source import CatalogUnavailable, current_catalog
 from .catalog_source import init_app as init_catalog_source
 from .patron_auth import login_required, message
@@ -107,10 +108,9 @@ def go(resource_id: str) -> Response | tuple[str, int]:
 
 
 def record_use(resource_id: str, account_id: int | None) -> None:
-    """One click for (resource, this UTC month); an audit row when a patron opened it."""
-    month = db.utcnow().strftime("%Y-%m")
+    """A use by the COUNTER rules (`usage`); an audit row when a patron opened it."""
     with db.transaction(services().engine) as connection:
-        db.count_click(connection, resource_id, month)
+        usage.count_use(connection, resource_id)
         if account_id is not None:
             db.add_audit(
                 connection,

@@ -253,7 +253,12 @@ def purge(connection: Connection) -> dict[str, int]:
     now = db.utcnow()
     login_window = max(config["LOGIN_ACCOUNT_WINDOW"], config["LOGIN_ADDRESS_WINDOW"])
     # the longest window any limit uses (sign-up limits, and the forgot-password hour)
-    rate_window = max(config["RATE_LIMIT_ADDRESS_WINDOW"], config["RATE_LIMIT_MEMBER_WINDOW"], 3600)
+    rate_window = max(
+        config["RATE_LIMIT_ADDRESS_WINDOW"],
+        config["RATE_LIMIT_MEMBER_WINDOW"],
+        config["RATE_LIMIT_USE_WINDOW"],
+        3600,
+    )
     counts = db.purge_stale(
         connection,
         requests_before=now - timedelta(days=retention),

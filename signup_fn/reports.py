@@ -132,7 +132,7 @@ def resources(clicks: Iterable[dict[str, Any]]) -> tuple[list[ResourceRow], list
     per_resource: dict[str, dict[str, int]] = defaultdict(dict)
     months: set[str] = set()
     for row in clicks:
-        per_resource[row["resource_id"]][row["month"]] = row["clicks"]
+        per_resource[row["resource_id"]][row["month"]] = row["total_requests"]
         months.add(row["month"])
     rows = [
         ResourceRow(resource_id, sum(by_month_.values()), by_month_)
@@ -144,7 +144,7 @@ def resources(clicks: Iterable[dict[str, Any]]) -> tuple[list[ResourceRow], list
 
 def build_report(connection: Connection) -> Report:
     timeline = db.request_timeline(connection)
-    resource_rows, click_months = resources(db.resource_click_rows(connection))
+    resource_rows, click_months = resources(db.resource_usage_rows(connection))
     return Report(by_month(timeline), timings(timeline), resource_rows, click_months)
 
 

@@ -51,12 +51,32 @@ def known_data(app: Flask) -> None:
     set_request_times(app, pending, created_at=FEBRUARY + timedelta(days=1))
     with app.app_context(), db.transaction(services().engine) as connection:
         connection.execute(
-            db.resource_clicks.insert(),
+            db.resource_usage.insert(),
             [
-                {"resource_id": "pubmed", "month": "2026-01", "clicks": 5},
-                {"resource_id": "pubmed", "month": "2026-02", "clicks": 7},
-                {"resource_id": '=HYPERLINK("http://x")', "month": "2026-02", "clicks": 3},
-                {"resource_id": "ebsco", "month": "2026-02", "clicks": 20},
+                {
+                    "resource_id": "pubmed",
+                    "month": "2026-01",
+                    "total_requests": 5,
+                    "unique_requests": 1,
+                },
+                {
+                    "resource_id": "pubmed",
+                    "month": "2026-02",
+                    "total_requests": 7,
+                    "unique_requests": 1,
+                },
+                {
+                    "resource_id": '=HYPERLINK("http://x")',
+                    "month": "2026-02",
+                    "total_requests": 3,
+                    "unique_requests": 1,
+                },
+                {
+                    "resource_id": "ebsco",
+                    "month": "2026-02",
+                    "total_requests": 20,
+                    "unique_requests": 1,
+                },
             ],
         )
 

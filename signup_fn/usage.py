@@ -1,0 +1,133 @@
+"""Counting the use of every resource, the COUNTER Release 5 way.
+
+A use is a request to open a resource: `POST /api/use/<id>` sent beside a catalog link (the
+`ping` attribute or `navigator.sendBeacon`; free and paid resources), or `/go/<id>`
+(members-only resources after login, and any resource opened through the function). Rules:
+- **Robots**: a user agent on the COUNTER-Robots list (`robots/`) is never counted.
+- **Per-address limit**: at most `RATE_LIMIT_USE_COUNT` requests per client address per
+  `RATE_LIMIT_USE_WINDOW` seconds are considered; beyond that nothing is counted.
+- **Double clicks**: requests of the same visitor for the same resource less than
+  `DOUBLE_CLICK_SECONDS` apart count once (each request restarts the 30 seconds).
+  Each counted one is a Total_Item_Request.
+- **Unique_Item_Requests**: a visitor's first request of a resource in a library day.
+- **Visitor**: a keyed hash (HMAC with the secret key) of the library day, client address and
+  user agent, combined with the resource; stored only in `usage_visits` and deleted once its
+  day is over. No cookie, no address, no user agent is stored.
+- **Month**: the library's month (signup_fn/clock.py) of the request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+from enum import Enum
+
+from flask import Blueprint, Flask, Response, current_app, request
+from sqlalchemy import Connection
+
+from catalog.models import Access, Resource
+
+from . import clock, db
+from .catalog_source import CatalogUnavailable, current_catalog
+from .ratelimit import Limit, limit_key
+from .robots import is_robot
+from .services import services
+
+bp = Blueprint("usage", __name__, url_prefix="/api")
+
+DOUBLE_CLICK_SECONDS = 30
+MAX_RESOURCE_ID = 64
+
+
+class Outcome(Enum):
+    """What became of one request to open a resource."""
+
+    UNIQUE = "unique"  # counted: Total and Unique
+    TOTAL = "total"  # counted: Total only (the visitor's later use today)
+    DOUBLE_CLICK = "double_click"  # within 30 seconds of the visitor's previous request
+    ROBOT = "robot"
+    LIMITED = "limited"  # over the per-address limit
+
+    @property
+    def counted(self) -> bool:
+        return self in (Outcome.UNIQUE, Outcome.TOTAL)
+
+
+def visit_key(secret: str, day: str, address: str, user_agent: str, resource_id: str) -> str:
+    """The keyed hash naming one visitor's use of one resource on one day."""
+    message = "\x1f".join(("use", day, address, user_agent, resource_id)).encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def count_use(connection: Connection, resource_id: str) -> Outcome:
+    """Apply the module's rules to the current request for `resource_id`, in `connection`'s
+    transaction (the caller's: /go writes its audit row in the same one)."""
+    user_agent = request.user_agent.string
+    if is_robot(user_agent):
+        return Outcome.ROBOT
+    config = current_app.config
+    address = request.remote_addr or "unknown"
+    limit = Limit(config["RATE_LIMIT_USE_COUNT"], config["RATE_LIMIT_USE_WINDOW"])
+    if services().limiter.hit(connection, limit_key(config["SECRET_KEY"], "use", address), limit):
+        return Outcome.LIMITED
+    now = clock.utcnow()
+    local = clock.library_time(now)
+    day, month = local.date().isoformat(), local.strftime("%Y-%m")
+    first, counted = db.record_visit(
+        connection,
+        key=visit_key(config["SECRET_KEY"], day, address, user_agent, resource_id),
+        day=day,
+        now=now,
+        cutoff=now - timedelta(seconds=DOUBLE_CLICK_SECONDS),
+    )
+    db.purge_visits(connection, before_day=day)
+    if not (first or counted):
+        return Outcome.DOUBLE_CLICK
+    db.add_usage(connection, resource_id, month, unique=first)
+    return Outcome.UNIQUE if first else Outcome.TOTAL
+
+
+def site_origin_allowed() -> bool:
+    """A stated `Origin` must be one of the site's; none (or `null`, as a page without a
+    referrer sends) is allowed: a ping from the site must never be refused."""
+    origin = request.headers.get("Origin")
+    return origin in (None, "null") or origin in current_app.config["SITE_URL"]
+
+
+def countable(resource_id: str) -> Resource | None:
+    """The catalog's free or paid resource `resource_id` available today, else None.
+
+    Members-only resources are counted by `/go/` after login, never by a ping.
+    """
+    if len(resource_id) > MAX_RESOURCE_ID:
+        return None
+    resource = current_catalog().resources_by_id.get(resource_id)
+    if resource is None or resource.access is Access.MEMBERS:
+        return None
+    return resource if resource.is_available(clock.library_today()) else None
+
+
+@bp.post("/use/<path:resource_id>")
+def use(resource_id: str) -> Response:
+    """Count one use (see the module's rules): 204 whether counted or not, 404 for an id
+    that is not a free or paid resource, 403 for a foreign origin, 429 over the limit."""
+    if not site_origin_allowed():
+        return Response(status=403)
+    try:
+        resource = countable(resource_id)
+    except CatalogUnavailable:
+        return Response(status=503)
+    if resource is None:
+        return Response(status=404)
+    with db.transaction(services().engine) as connection:
+        outcome = count_use(connection, resource.id)
+    if outcome is Outcome.LIMITED:
+        return Response(
+            status=429, headers={"Retry-After": str(current_app.config["RATE_LIMIT_USE_WINDOW"])}
+        )
+    return Response(status=204)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
