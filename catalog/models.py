@@ -13,7 +13,15 @@ from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -117,6 +125,27 @@ class Resource(StrictModel):
             "bila kosong: ya untuk paid, tidak untuk lainnya"
         ),
     )
+
+    referrer: bool = Field(
+        default=False,
+        description=(
+            "Penyedia memberi akses menurut alamat asal (referring URL): /go mengirim alamat "
+            "portal; hanya untuk members"
+        ),
+    )
+
+    @field_validator("referrer")
+    @classmethod
+    def referrer_only_behind_login(cls, value: bool, info: ValidationInfo) -> bool:
+        """The portal address a vendor trusts is sent only after the patron's login: a
+        public link sending it would open the resource to anyone."""
+        access = info.data.get("access")
+        if value and access is not None and access is not Access.MEMBERS:
+            raise ValueError(
+                "referrer: true hanya untuk access: members (alamat portal yang dikirim ke "
+                "penyedia harus di balik login)"
+            )
+        return value
 
     def is_available(self, today: date) -> bool:
         """A resource is on the site until the end of its `available_until` day."""

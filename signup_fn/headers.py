@@ -12,10 +12,11 @@ PREFLIGHT_MAX_AGE = "600"
 
 
 def add_security_headers(response: Response) -> Response:
-    """CSP, nosniff, no referrer, and `no-store` unless a view chose its own caching."""
+    """CSP, nosniff, no referrer, and `no-store`, unless a view chose its own caching or
+    referrer policy (only /go/ for a resource whose vendor checks the referring page)."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("Cache-Control", "no-store")
     if current_app.config["ENV"] == "production":
         response.headers["Strict-Transport-Security"] = "max-age=31536000"

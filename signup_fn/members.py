@@ -9,6 +9,11 @@ Rules of `/go/<id>`:
 - every redirect to a resource is a use counted by the COUNTER rules of `usage` (double
   clicks once, robots never, a per-address limit) with nothing stored about who clicked; a
   bounce to the login page counts nothing (the return trip does);
+- a resource with `referrer: true` (members only: the vendor grants access to visitors coming
+  from the portal's registered address) opens through a small page carrying
+  `Referrer-Policy: unsafe-url`, so the vendor receives this `/go/<id>` address as referrer; a
+  redirect could not send it (a redirect keeps the referrer of the page the patron clicked
+  on, and every other page of the portal sends none);
 - a patron opening a `members` resource also writes an audit row `access` (actor
   `patron:<id>`, reason `resource:<id>`), in the same transaction as the click, as the
   privacy notice says. Free and paid links are public and anonymous: no audit row, since
@@ -34,6 +39,8 @@ from .services import services
 bp = Blueprint("members", __name__)
 
 MAX_RESOURCE_ID = 64  # catalog slugs are at most 64 characters
+# The whole /go/<id> address (it carries no personal data) for vendors that check a path.
+VENDOR_REFERRER_POLICY = "unsafe-url"
 STATUS_LABELS = {
     "pending_activation": "Menunggu aktivasi",
     "active": "Aktif",
@@ -104,6 +111,12 @@ def go(resource_id: str) -> Response | tuple[str, int]:
             return redirect(url_for("patron_auth.login", next=f"/go/{resource.id}"))
     target = target_url(resource, current_app.config["PROXY_TEMPLATE"])
     record_use(resource.id, patron.user_id if patron else None)
+    if resource.referrer:
+        response = current_app.make_response(
+            render_template("members/open.html", resource=resource, target=target)
+        )
+        response.headers["Referrer-Policy"] = VENDOR_REFERRER_POLICY
+        return response
     return redirect(target, code=302)
 
 

@@ -18,7 +18,7 @@ def test_unknown_key_lists_the_known_fields(errors_of):
     assert errors_of(text) == [
         "resources.yml:13: garuda: kolom tidak dikenal 'harga'; kolom yang dikenal: id, name,"
         " url, access, type, subjects, description, added, provider, languages, alt_names,"
-        " keywords, featured, trial, available_until, how_to_access, notice, proxy"
+        " keywords, featured, trial, available_until, how_to_access, notice, proxy, referrer"
     ]
 
 
@@ -198,3 +198,15 @@ def test_no_subjects_at_all(errors_of):
         "resources.yml:1: subjects: kolom 'subjects' harus berisi paling sedikit 1 isian",
         "resources.yml:8: garuda: kolom 'subjects' harus berisi paling sedikit 1 isian",
     ]
+
+
+def test_referrer_is_only_for_members_resources(errors_of, load_text):
+    # garuda is `free`: its public link would hand the vendor's trusted address to anyone
+    text = edited("    added: 2021-06-22\n", "    added: 2021-06-22\n    referrer: true\n")
+    assert errors_of(text) == [
+        "resources.yml:13: garuda: kolom 'referrer': referrer: true hanya untuk access: members"
+        " (alamat portal yang dikirim ke penyedia harus di balik login)"
+    ]
+    members = edited("    access: free\n", "    access: members\n    referrer: true\n")
+    [resource] = load_text(members).catalog.resources
+    assert resource.referrer is True

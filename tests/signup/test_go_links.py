@@ -169,3 +169,49 @@ def test_clicks_of_another_month_are_kept_apart(go_app: Flask) -> None:
         for row in rows(go_app, db.resource_usage)
     }
     assert stored == {("sumber-gratis", "2020-01"): 1, ("sumber-gratis", this_month(go_app)): 1}
+
+
+VENDOR_URL = "https://ebook.vendor.example/perpustakaan?lembaga=kampus&x=1"
+
+
+@pytest.fixture
+def referrer_app(make_app, tmp_path: Path) -> Flask:
+    extra = resource("buku-vendor", "Buku Vendor", VENDOR_URL, "members", referrer="true")
+    catalog = write_catalog(tmp_path / "resources.yml", catalog_text(extra_resources=extra))
+    return make_app(CATALOG_PATH=str(catalog))
+
+
+def test_a_referrer_resource_opens_from_a_page_sending_its_address(
+    referrer_app: Flask,
+) -> None:
+    client = referrer_app.test_client()
+    bounce = client.get("/go/buku-vendor")  # not logged in: the login, sending nothing
+    assert bounce.headers["Location"] == "/login?next=/go/buku-vendor"
+    assert bounce.headers["Referrer-Policy"] == "no-referrer"
+    active_account(referrer_app, client, MEMBER)
+    response = client.get("/go/buku-vendor")
+    assert response.status_code == 200
+    assert response.headers["Referrer-Policy"] == "unsafe-url"  # this response only
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    target = VENDOR_URL.replace("&", "&amp;")
+    assert f'<meta http-equiv="refresh" content="0; url={target}">' in page
+    assert f'<a href="{target}">Lanjutkan ke Buku Vendor</a>' in page
+    assert clicks(referrer_app) == {"buku-vendor": 1}
+    # the patron's list links it through /go/ like every other members resource
+    members = client.get("/members").get_data(as_text=True)
+    assert '<a href="/go/buku-vendor">Buka sumber</a>' in members
+
+
+def test_no_referrer_everywhere_else(referrer_app: Flask) -> None:
+    client = referrer_app.test_client()
+    visitor = [
+        client.get("/login"),
+        client.get("/go/sumber-gratis"),
+        client.get("/go/tidak-ada"),
+        client.get("/api/health"),
+        client.get("/members"),
+    ]
+    active_account(referrer_app, client, MEMBER)
+    patron = [client.get("/members"), client.get("/go/koleksi-anggota")]
+    assert [r.headers["Referrer-Policy"] for r in visitor + patron] == ["no-referrer"] * 7
