@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
@@ -35,12 +34,13 @@ from . import (
     usage,
 )
 from .config import ConfigError, check_production, load_config
+from .csrf import SameOriginCSRFProtect
 from .ratelimit import make_limiter
 from .services import Services, install
 
 __all__ = ["ConfigError", "create_app"]
 
-csrf = CSRFProtect()
+csrf = SameOriginCSRFProtect()
 
 SQLITE_FILE = "signup.sqlite3"
 
@@ -76,7 +76,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(signup.bp)
     app.register_blueprint(meta.bp)
     app.session_interface = signup.CookieSessionOutsideApi()  # no cookie session on /api/
-    # the HTML pages: every POST outside the public /api/signup needs a CSRF token
+    # the HTML pages: every POST outside the public /api/signup needs a CSRF token and the
+    # page's own origin
     csrf.init_app(app)
     csrf.exempt(signup.bp)
     usage.init_app(app)  # POST /api/use/<id>: counted uses (COUNTER rules)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -121,10 +122,12 @@ class Server:
     process: subprocess.Popen[bytes]
     port: int
     log_path: Path
+    scheme: str = "http"
+    ca_file: Path | None = None  # https: the certificate the client trusts
 
     @property
     def base_url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
+        return f"{self.scheme}://{LOOPBACK}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -157,6 +160,9 @@ def wait_until_ready(server: Server, path: str, deadline: float) -> None:
     """Poll GET `path` until it answers below 500; fail if the process exits or time runs out."""
     url = server.url(path)
     last_error = "no answer yet"
+    context = None
+    if server.ca_file is not None:
+        context = ssl.create_default_context(cafile=str(server.ca_file))
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise ServerStartError(
@@ -164,7 +170,7 @@ def wait_until_ready(server: Server, path: str, deadline: float) -> None:
                 f"{server.log_text()}"
             )
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2, context=context) as response:
                 if response.status < 500:
                     return
                 last_error = f"status {response.status}"
@@ -187,11 +193,13 @@ def start_server(
     timeout: float = 30.0,
     cwd: Path = REPO_ROOT,
     attempts: int = 3,
+    ca_file: Path | None = None,
 ) -> Server:
     """Start `command` on a free port and wait until `ready_path` answers.
 
     `env` is added to (and overrides) this process's environment. A port taken between
-    choosing and binding it is retried on another port, up to `attempts` times.
+    choosing and binding it is retried on another port, up to `attempts` times. With
+    `ca_file` the server speaks HTTPS with that (self-signed) certificate.
     """
     full_env = {**os.environ, **(env or {})}
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +215,8 @@ def start_server(
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        server = Server(process=process, port=port, log_path=log_path)
+        scheme = "https" if ca_file is not None else "http"
+        server = Server(process, port, log_path, scheme, ca_file)
         try:
             wait_until_ready(server, ready_path, time.monotonic() + timeout)
             return server
