@@ -2,8 +2,9 @@
 
 The rules: a `free` or `paid` resource links to its URL, through the configured proxy when it
 uses one (`catalog.proxy`: `paid` by default, or its own `proxy` field); a `members` one to
-the account function's `/go/<id>`, so its real URL never reaches the public site. Pages link
-to each other with relative URLs, so the site works from any base path and offline.
+the account function's `/go/<id>`, so its real URL never reaches the public site. Every
+link to a free or paid resource keeps that URL and reports the use beside it (`use_link`).
+Pages link to each other with relative URLs, so the site works from any base path and offline.
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ def resource_link(resource: Resource, settings: SiteSettings) -> str:
     if resource.access is Access.MEMBERS:
         return go_link(resource.id, settings)
     return target_url(resource, settings.proxy_template)
+
+
+def use_link(resource: Resource, settings: SiteSettings) -> str:
+    """Where a link reports a use of a free or paid resource (the function's counter, by the
+    `ping` attribute or sendBeacon); "" when counting is off or the resource is members-only
+    (its `/go/` link counts the use itself)."""
+    if not settings.count_uses or resource.access is Access.MEMBERS:
+        return ""
+    return f"{settings.function_url}/api/use/{resource.id}"
 
 
 def edit_link(settings: SiteSettings, line: int) -> str:

@@ -34,6 +34,7 @@ class SiteSettings:
     site_url: str = ""  # mkdocs' site_url, ending in "/"; "" = page addresses stay relative
     site_description: str = ""  # mkdocs' site_description
     library_name: str = ""  # extra.catalog.library_name, else mkdocs' site_name
+    count_uses: bool = True  # extra.catalog.count_uses: links report each use to the function
 
     @classmethod
     def from_extra(
@@ -61,6 +62,7 @@ class SiteSettings:
             site_description=_text(site, "site_description", "mkdocs.yml: site_description"),
             library_name=_text(section, "library_name")
             or _text(site, "site_name", "mkdocs.yml: site_name"),
+            count_uses=_flag(section, "count_uses", default=True),
         )
 
 
@@ -71,6 +73,13 @@ def _text(section: Mapping[str, object], key: str, name: str = "") -> str:
     if not isinstance(value, str):
         raise SettingsError(f"{name or 'mkdocs.yml: extra.catalog.' + key} must be text")
     return value.strip()
+
+
+def _flag(section: Mapping[str, object], key: str, *, default: bool) -> bool:
+    value = section.get(key, default)
+    if not isinstance(value, bool):
+        raise SettingsError(f"mkdocs.yml: extra.catalog.{key} must be true or false")
+    return value
 
 
 def _site_url(site: Mapping[str, object]) -> str:

@@ -89,6 +89,7 @@ class ResourceView:
     available_until_label: str
     notice: str
     link: str  # what "Buka sumber" opens: the URL, the proxied URL, or the /go/ link
+    use_link: str  # where opening it is counted (ping/sendBeacon); "" when not by the site
     page: str  # URL of the resource's own page, relative to the site root
     edit_url: str  # "" when no edit_url is configured
     report_url: str  # the edit issue form for this resource; "" when no issues_url
@@ -253,6 +254,7 @@ def _resource_view(
         ),
         notice=resource.notice or "",
         link=links.resource_link(resource, settings),
+        use_link=links.use_link(resource, settings),
         page=links.page_url(resource_page(resource.id), settings),
         edit_url=links.edit_link(settings, line),
         report_url=links.report_link(settings, resource),

@@ -50,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "MIN_FILL_MS": 3000,
     "THANKS_URL": None,  # default: the first SITE_URL + "/daftar-terkirim/"
     "FORM_URL": None,  # default: the first SITE_URL + "/daftar/"
-    "PRIVACY_NOTICE_VERSION": "2026-11-23",  # as `extra.privacy_notice_version` in mkdocs.yml
+    "PRIVACY_NOTICE_VERSION": "2026-12-03",  # as `extra.privacy_notice_version` in mkdocs.yml
     "MAX_CONTENT_LENGTH": 8 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

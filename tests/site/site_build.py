@@ -24,7 +24,12 @@ GOOD_CATALOG = FIXTURES / "catalog.yml"
 BAD_CATALOG = FIXTURES / "bad.yml"
 FUNCTION_URL = "https://fungsi.example.ac.id"
 PROXY_TEMPLATE = "https://proxy.example.ac.id/login?qurl={qurl}"
-OWN_ASSETS = ("javascripts/az-filter.js", "stylesheets/portal.css", "stylesheets/services.css")
+OWN_ASSETS = (
+    "javascripts/az-filter.js",
+    "javascripts/usage-count.js",
+    "stylesheets/portal.css",
+    "stylesheets/services.css",
+)
 
 
 @dataclass(frozen=True)
