@@ -31,9 +31,11 @@ def resource_link(resource: Resource, settings: SiteSettings) -> str:
 
 def use_link(resource: Resource, settings: SiteSettings) -> str:
     """Where a link reports a use of a free or paid resource (the function's counter, by the
-    `ping` attribute or sendBeacon); "" when counting is off or the resource is members-only
-    (its `/go/` link counts the use itself)."""
-    if not settings.count_uses or resource.access is Access.MEMBERS:
+    `ping` attribute or sendBeacon); "" when counting is off or the link goes through `/go/`
+    (members-only resources), which counts the use itself."""
+    if not settings.count_uses or resource_link(resource, settings) == go_link(
+        resource.id, settings
+    ):
         return ""
     return f"{settings.function_url}/api/use/{resource.id}"
 
