@@ -26,7 +26,7 @@ def parse_timezone(name: object, *, setting: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError):
         raise UnknownTimezone(
             f"{setting}: unknown time zone {name!r}; use an IANA name such as "
-            "Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
+            f"{DEFAULT_TIMEZONE} (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
         ) from None
 
 

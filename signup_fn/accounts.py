@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import Connection
 
 from . import auth_session, db, login_guard, mail, one_password
+from .clock import expiry_text
 from .member_numbers import normalise_member_number
 from .passwords import check_policy, hash_password, needs_rehash
 from .tokens import Purpose, consume, issue, peek, revoke_account_links
@@ -153,6 +154,7 @@ def request_password_reset(connection: Connection, identifier: str) -> int:
             member_id=account["member_id"],
             link=mail.public_url(reset_path(token)),
             minutes=current_app.config["RESET_TOKEN_MINUTES"],
+            until=expiry_text(lifetime),
         )
         db.add_audit(
             connection, action="password_reset_requested", outcome="ok", actor=actor(account["id"])

@@ -5,9 +5,9 @@ an account lasts as long as the membership).
 - `enable MEMBER_ID`: back to `active` (or `pending_activation` when no password was ever
   set); audit `account_enabled`.
 - `expire [--dry-run]` (for a scheduler, e.g. daily after the member import): disables each
-  account whose member the member database lists with an expiry date before today (WIB).
-  A member the database does not know is left alone (an import may lag behind SLiMS), and
-  when the database cannot answer nothing is changed at all.
+  account whose member the member database lists with an expiry date before the library's
+  today (`PORTAL_TIMEZONE`). A member the database does not know is left alone (an import
+  may lag behind SLiMS), and when the database cannot answer nothing is changed at all.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from flask.cli import AppGroup
 from sqlalchemy import Connection
 
 from . import accounts, db
+from .clock import library_today
 from .member_directory import DirectoryUnavailable, member_directory
 from .member_numbers import normalise_member_number
-from .review import library_today
 from .services import services
 from .slims_circulation import membership_expired
 

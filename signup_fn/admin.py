@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from . import db, reports, review
 from .admin_auth import librarian_required
+from .clock import library_today
 from .forms import form_field
 from .services import services
 
@@ -168,7 +169,7 @@ def reports_csv() -> Response:
         report = reports.build_report(connection)
     with db.transaction(services().engine) as connection:
         db.add_audit(connection, action="export", outcome="ok", actor=g.actor, reason=name)
-    stamp = review.library_today().strftime("%Y%m%d")
+    stamp = library_today().strftime("%Y%m%d")
     return Response(
         reports.to_csv(report, name),
         mimetype="text/csv",

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, g
 
 from . import db
-from .review import LIBRARY_TIME
+from .clock import format_moment
 from .services import services
 
 
@@ -81,13 +81,6 @@ def age(moment: datetime, now: datetime | None = None) -> str:
     return "baru saja"  # pragma: no cover (unreachable)
 
 
-def wib(moment: datetime | None) -> str:
-    """A moment on the library's clock: `01-03-2026 10:15 WIB`."""
-    if moment is None:
-        return "-"
-    return moment.astimezone(LIBRARY_TIME).strftime("%d-%m-%Y %H:%M WIB")
-
-
 def duration(minutes: float | None) -> str:
     """Minutes as Indonesian text with a decimal comma: `11,5 menit`, `3,2 jam`, `2,0 hari`."""
     if minutes is None:
@@ -113,6 +106,6 @@ def layout_context() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     app.context_processor(layout_context)
     app.add_template_filter(age, "age")
-    app.add_template_filter(wib, "wib")
+    app.add_template_filter(format_moment, "library_time")
     app.add_template_filter(duration, "duration")
     app.add_template_filter(percent, "percent")

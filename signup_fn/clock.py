@@ -2,12 +2,12 @@
 
 The rule: dates and times a patron or librarian reads (loans and overdue days, membership
 expiry, `/members`, reports and their months, token expiry texts, e-mails, the audit's times)
-come from here; instants are stored in UTC.
+come from here; instants are stored in UTC (`db.utcnow()`, the one "now" for storing).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -20,11 +20,6 @@ SETTING = "PORTAL_TIMEZONE"
 def library_zone() -> ZoneInfo:
     """The zone of the current app (checked when the app was built)."""
     return clock.parse_timezone(current_app.config["TIMEZONE"], setting=SETTING)
-
-
-def utcnow() -> datetime:
-    """The current instant in UTC, for storing."""
-    return clock.utc_now()
 
 
 def library_now() -> datetime:
@@ -50,3 +45,13 @@ def library_month(moment: datetime) -> str:
 def format_time(moment: datetime) -> str:
     """`02-12-2026 23:30 WIB`: a stored instant as a librarian or patron reads it."""
     return library_time(moment).strftime("%d-%m-%Y %H:%M %Z")
+
+
+def format_moment(moment: datetime | None) -> str:
+    """`format_time`, or `-` for a moment that never happened (a template filter)."""
+    return "-" if moment is None else format_time(moment)
+
+
+def expiry_text(lifetime: timedelta) -> str:
+    """When a link issued now stops working, as the patron or librarian reads it."""
+    return format_time(clock.utc_now() + lifetime)

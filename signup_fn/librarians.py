@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import Connection
 
 from . import auth_session, db, login_guard, mail
+from .clock import expiry_text
 from .passwords import check_policy, hash_password, needs_rehash
 from .services import services
 from .tokens import Purpose, consume, issue, peek
@@ -186,7 +187,10 @@ def add_command(username: str, email: str | None) -> None:
         _, token = add_librarian(connection, username, email)
     hours = current_app.config["LIBRARIAN_SETUP_HOURS"]
     click.echo(f"Pustakawan {username} ditambahkan.")
-    click.echo(f"Tautan untuk membuat kata sandi (sekali pakai, berlaku {hours} jam):")
+    until = expiry_text(timedelta(hours=hours))
+    click.echo(
+        f"Tautan untuk membuat kata sandi (sekali pakai, berlaku {hours} jam, sampai {until}):"
+    )
     click.echo(mail.public_url(setup_path(token)))
 
 
@@ -220,5 +224,8 @@ def reset_command(username: str) -> None:
         f"Kata sandi dan autentikator pustakawan {librarian['username']} dihapus; "
         f"{ended} sesi diakhiri."
     )
-    click.echo(f"Tautan untuk membuat kata sandi baru (sekali pakai, berlaku {hours} jam):")
+    until = expiry_text(timedelta(hours=hours))
+    click.echo(
+        f"Tautan untuk membuat kata sandi baru (sekali pakai, berlaku {hours} jam, sampai {until}):"
+    )
     click.echo(mail.public_url(setup_path(token)))

@@ -12,9 +12,7 @@ default `Cache-Control: no-store` (headers.py) applies.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -30,20 +28,15 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from . import db, extensions, slims
+from .clock import library_today
 from .member_directory import slims_engine
 from .patron_auth import login_required
 from .services import services
 
 bp = Blueprint("loans", __name__)
 
-LIBRARY_TIMEZONE = ZoneInfo("Asia/Jakarta")  # SLiMS' dates are the library's local dates
 NOTE_MAX_LENGTH = 500
 NOTE_CONTROLS_ALLOWED = {"\n", "\r", "\t"}
-
-
-def library_today() -> date:
-    """Today in the library's time zone (what "overdue" is measured against)."""
-    return datetime.now(LIBRARY_TIMEZONE).date()
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:

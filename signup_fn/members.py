@@ -33,6 +33,7 @@ from catalog.proxy import target_url
 from . import auth_session, db, usage
 from .catalog_source import CatalogUnavailable, current_catalog
 from .catalog_source import init_app as init_catalog_source
+from .clock import library_today
 from .patron_auth import login_required, message
 from .services import services
 
@@ -81,7 +82,7 @@ def index() -> Response | tuple[str, int]:
     if account is None:  # deleted while logged in: its sessions are gone, too
         return redirect(url_for("patron_auth.login"))
     try:
-        resources = members_resources(date.today())
+        resources = members_resources(library_today())
     except CatalogUnavailable:
         return catalog_unavailable()
     return render_template(
@@ -102,7 +103,7 @@ def go(resource_id: str) -> Response | tuple[str, int]:
     except CatalogUnavailable:
         return catalog_unavailable()
     resource = catalog.resources_by_id.get(resource_id)
-    if resource is None or not resource.is_available(date.today()):
+    if resource is None or not resource.is_available(library_today()):
         return not_found()
     patron = None
     if resource.access is Access.MEMBERS:

@@ -2,7 +2,8 @@
 most-used resources; the same figures as a page, as CSV and on the command line.
 
 Rules:
-- Months are the library's (WIB) for requests, and `resource_clicks`' own months for clicks.
+- Months are the library's (`PORTAL_TIMEZONE`), for requests and clicks alike (a click is
+  counted in the library's month when it happens).
 - Request to decision is held against the procedure's standard: checking (10 minutes) plus
   activation by the librarian (2 minutes) = 12 minutes. Decision to activation (the patron
   sets the password) is shown without a standard.
@@ -19,7 +20,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -27,7 +28,7 @@ from sqlalchemy import Connection
 from catalog.spreadsheet import neutralize_cell
 
 from . import db
-from .review import LIBRARY_TIME
+from .clock import library_month
 
 DECISION_STANDARD = timedelta(minutes=10 + 2)
 STATUSES = db.REQUEST_STATUSES
@@ -99,14 +100,10 @@ def durations(label: str, values: Sequence[float], standard: timedelta | None) -
     )
 
 
-def month_of(moment: datetime) -> str:
-    return moment.astimezone(LIBRARY_TIME).strftime("%Y-%m")
-
-
 def by_month(timeline: Iterable[dict[str, Any]]) -> list[MonthRow]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for row in timeline:
-        counts[month_of(row["created_at"])][row["status"]] += 1
+        counts[library_month(row["created_at"])][row["status"]] += 1
     return [
         MonthRow(month, {status: counted[status] for status in STATUSES}, counted.total())
         for month, counted in sorted(counts.items())

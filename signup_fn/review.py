@@ -22,15 +22,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import accounts, db, mail
+from .clock import expiry_text, library_today
 from .member_check import MemberEvidence, check_request
 from .member_directory import (
     DirectoryUnavailable,
@@ -40,7 +40,6 @@ from .member_directory import (
     member_directory,
 )
 
-LIBRARY_TIME = ZoneInfo("Asia/Jakarta")  # WIB: the library's clock for dates and reports
 MAX_REASON_LENGTH = 200
 DIGEST_MARKER = "digest"
 
@@ -148,14 +147,6 @@ class DirectoryInfo:
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-def library_now() -> datetime:
-    return db.utcnow().astimezone(LIBRARY_TIME)
-
-
-def library_today() -> date:
-    return library_now().date()
 
 
 class RememberedOutage:
@@ -272,6 +263,7 @@ def deliver_activation(
         member_id=row["member_id"],
         link=link,
         hours=current_app.config["ACTIVATION_TOKEN_HOURS"],
+        until=expiry_text(accounts.activation_lifetime()),
     )
     db.add_audit(
         connection,

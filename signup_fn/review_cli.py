@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from . import admin_layout, db, librarians, mail, reports, review
+from .clock import format_moment
 from .ids import ROW_ID_TYPE
 from .services import services
 
@@ -50,7 +51,7 @@ def list_command(status: str) -> None:
         rows = db.list_requests(connection, None if status == "all" else status)
     for row in rows:
         click.echo(
-            f"#{row['id']}\t{row['status']}\t{admin_layout.wib(row['created_at'])}"
+            f"#{row['id']}\t{row['status']}\t{format_moment(row['created_at'])}"
             f" ({admin_layout.age(row['created_at'])})\t{row['member_id']}\t{row['name']}"
         )
     click.echo(f"{len(rows)} permintaan.")
@@ -70,7 +71,7 @@ def show_command(request_id: int) -> None:
         ("Permintaan", f"#{row['id']} ({row['status']})"),
         (
             "Diterima",
-            f"{admin_layout.wib(row['created_at'])} ({admin_layout.age(row['created_at'])})",
+            f"{format_moment(row['created_at'])} ({admin_layout.age(row['created_at'])})",
         ),
         ("Nomor anggota", row["member_id"]),
         ("Nama", f"{row['name']} | anggota: {record.name if record else '-'}"),
@@ -85,7 +86,7 @@ def show_command(request_id: int) -> None:
     if row["decided_at"] is not None:
         reason = f"; alasan: {row['reason']}" if row["reason"] else ""
         lines.append(
-            ("Keputusan", f"{admin_layout.wib(row['decided_at'])} oleh {row['decided_by']}{reason}")
+            ("Keputusan", f"{format_moment(row['decided_at'])} oleh {row['decided_by']}{reason}")
         )
     for label, value in lines:
         click.echo(f"{label}: {value}")

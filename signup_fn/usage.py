@@ -71,7 +71,7 @@ def count_use(connection: Connection, resource_id: str) -> Outcome:
     limit = Limit(config["RATE_LIMIT_USE_COUNT"], config["RATE_LIMIT_USE_WINDOW"])
     if services().limiter.hit(connection, limit_key(config["SECRET_KEY"], "use", address), limit):
         return Outcome.LIMITED
-    now = clock.utcnow()
+    now = db.utcnow()
     local = clock.library_time(now)
     day, month = local.date().isoformat(), local.strftime("%Y-%m")
     first, counted = db.record_visit(

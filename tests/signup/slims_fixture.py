@@ -22,9 +22,10 @@ from slims_tree import installer_sql
 from catalog.clock import DEFAULT_TIMEZONE, today_in
 
 
-def library_today() -> date:
-    """Today where the library (and SLiMS, which runs in Asia/Jakarta) is."""
-    return today_in(ZoneInfo(DEFAULT_TIMEZONE))
+def library_today(zone: str = DEFAULT_TIMEZONE) -> date:
+    """Today on the library clock the portal uses (`PORTAL_TIMEZONE`, by default the zone
+    SLiMS' own sysconfig sets): how fixtures date loans and memberships."""
+    return today_in(ZoneInfo(zone))
 
 
 @contextmanager

@@ -56,7 +56,7 @@ def test_members_page_lists_members_only_resources_and_the_account(members_app: 
     assert MEMBER in page
     assert "siti@example.ac.id" in page
     assert "Aktif" in page
-    assert "UTC" in page
+    assert "WIB" in page and "UTC" not in page  # activated, on the library's clock
     assert 'href="/password"' in page
     assert 'action="/logout"' in page
     assert account_id

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from flask import Flask
-from slims_fixture import fresh_slims_database
+from slims_fixture import fresh_slims_database, library_today
 from slims_portal import Slims, down_slims_url, slims_for_module
 from web import active_account
 
-from signup_fn.loans import library_today
 from signup_fn.slims import Loan
 
 pytestmark = pytest.mark.mariadb
@@ -45,6 +45,34 @@ def test_current_loans_listed_right(make_app: Callable[..., Flask], slims: Slims
     assert "1 kali" in row.split("</tr>")[0]  # renewed once
     assert page.count("<strong>") == 1  # the other loan is not overdue
     assert page.index("Farmakologi Dasar") < page.index("Anatomi")  # the most urgent first
+
+
+DAY = date(2026, 3, 10)  # D
+LATE_EVENING_WIB = datetime(2026, 3, 10, 16, 30, tzinfo=UTC)  # 23:30 WIB on D, 01:30 WIT on D+1
+
+
+@pytest.mark.parametrize(("zone", "overdue"), [("Asia/Jakarta", None), ("Asia/Jayapura", 1)])
+def test_overdue_days_count_on_the_library_clock(
+    make_app: Callable[..., Flask],
+    slims: Slims,
+    time_machine: time_machine.TimeMachineFixture,
+    zone: str,
+    overdue: int | None,
+) -> None:
+    time_machine.move_to(LATE_EVENING_WIB, tick=False)
+    patron = slims.member()
+    loan_id, code = slims.loan(patron, "Kimia Klinik", due_in=0)
+    assert slims.loan_row(loan_id)["due_date"] == DAY
+    app = make_app(SLIMS_DATABASE_URL=slims.url, TIMEZONE=zone)
+    client = app.test_client()
+    active_account(app, client, patron)
+
+    row = client.get("/loans").get_data(as_text=True).split(f"<td>{code}</td>")[1]
+    row = row.split("</tr>")[0]
+    if overdue is None:  # 23:30 WIB on D: due today, not late
+        assert "<strong>" not in row and "<td>tidak</td>" in row
+    else:  # 01:30 WIT on D+1: a day late
+        assert f"<strong>{overdue} hari</strong>" in row
 
 
 def test_titles_are_escaped_and_no_loans_said(make_app: Callable[..., Flask], slims: Slims) -> None:
