@@ -5,9 +5,10 @@ For each size N (default 100, 1,000 and 5,000 resources) a realistic catalog is 
 
 - validate: `load_catalog` of the file, against the floor `yaml.load(..., CSafeLoader)` of
   the same file (libyaml's C parser building plain values, no checks);
-- build: `mkdocs build -q` of the repository's real mkdocs.yml (hand-written pages included)
-  with PORTAL_CATALOG pointing at the file, against the floor: a bare mkdocs-material project
-  (same theme settings, search plugin, Markdown extensions, nav and not_in_nav; no hooks,
+- build: `mkdocs build -q` of the repository's real mkdocs.yml (hand-written pages included,
+  Pagefind's index written by hooks/search_index.py) with PORTAL_CATALOG pointing at the
+  file, against the floor: a bare mkdocs-material project (same theme settings, Markdown
+  extensions, nav and not_in_nav, and Material's own search plugin; no hooks,
   overrides or extra CSS/JS) with the same pages as plain Markdown — one plain page of the
   same size for every generated page, and the hand-written pages — so the ratio is the cost of
   our machinery, not of the page count; the two builds alternate so load changes hit both;
@@ -72,7 +73,8 @@ GZIP_LEVEL = 6  # what web servers and CDNs typically send
 
 AZ_HTML = "katalog/index.html"
 THEME_ASSETS = "assets"  # mkdocs-material's own files: the same at every N
-SEARCH_INDEX = "search/search_index.json"
+BARE_SEARCH = "search"  # the bare project's search: Material's lunr plugin
+SEARCH_INDEXES = ("search/search_index.json", "pagefind")  # lunr's file; Pagefind's folder
 
 
 @dataclass(frozen=True)
@@ -192,17 +194,23 @@ def measure_site(site_dir: Path) -> SiteSize:
         files += 1
         if path.relative_to(site_dir).parts[0] == THEME_ASSETS:
             assets += size
-    index = site_dir / SEARCH_INDEX
     az = site_dir / AZ_HTML
     az_bytes = az.read_bytes() if az.exists() else b""
     return SiteSize(
         total=total,
         files=files,
         theme_assets=assets,
-        search_index=index.stat().st_size if index.exists() else 0,
+        search_index=sum(_bytes(site_dir / part) for part in SEARCH_INDEXES),
         az_raw=len(az_bytes),
         az_gzip=len(gzip.compress(az_bytes, GZIP_LEVEL, mtime=0)) if az_bytes else 0,
     )
+
+
+def _bytes(path: Path) -> int:
+    """Bytes of a file, or of every file below a folder (0 when absent)."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(file.stat().st_size for file in _files(path)) if path.is_dir() else 0
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -265,9 +273,10 @@ def hand_written_pages() -> dict[str, str]:
 def write_bare_project(folder: Path, loaded: LoadedCatalog, sizes: dict[str, int]) -> Path:
     """A bare mkdocs-material project with the same pages as the real build, all plain: one
     plain page per generated page (same path and size), the hand-written pages without their
-    templates, the real nav and not_in_nav; the real theme settings, search and Markdown
-    extensions, but no hooks, overrides or extra CSS/JS. The ratio to it is the cost of our
-    machinery (hook, generator, templates, overrides), not of the number of pages."""
+    templates, the real nav and not_in_nav; the real theme settings and Markdown extensions,
+    and the search a bare project gets (Material's own search plugin, lunr), but no hooks,
+    overrides or extra CSS/JS. The ratio to it is the cost of our machinery (hooks, generator,
+    templates, overrides, the Pagefind index in place of lunr's), not of the number of pages."""
     real = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     theme = {key: value for key, value in real["theme"].items() if key != "custom_dir"}
     docs = folder / "docs"
@@ -287,7 +296,7 @@ def write_bare_project(folder: Path, loaded: LoadedCatalog, sizes: dict[str, int
         "site_url": real.get("site_url"),
         "docs_dir": str(docs),
         "theme": theme,
-        "plugins": real["plugins"],
+        "plugins": [BARE_SEARCH],
         "markdown_extensions": real["markdown_extensions"],
         "nav": real["nav"],
         "not_in_nav": real["not_in_nav"],

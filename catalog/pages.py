@@ -31,6 +31,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 HOME_PAGE = "index.md"
 AZ_PAGE = "katalog/index.md"
 SUBJECTS_PAGE = "subjek/index.md"
+SEARCH_PAGE = "cari/index.md"
 ACCOUNT_PAGE = "akun.md"  # hand-written (docs/akun.md)
 JSON_EXPORT = "resources.json"
 CSV_EXPORT = "resources.csv"
@@ -83,7 +84,7 @@ def generate_site_files(
 ) -> dict[str, str]:
     """Every generated file of the site, `{path relative to docs_dir: content}`.
 
-    Markdown pages (home, A-Z, subjects, types, access levels, one per resource), the
+    Markdown pages (home, A-Z, subjects, search, types, access levels, one per resource), the
     `resources.json` / `resources.csv` exports, all built from the resources available today,
     and `robots.txt` naming the sitemap.
     """
@@ -91,6 +92,7 @@ def generate_site_files(
     urls = {
         "katalog": links.page_url(AZ_PAGE, settings),
         "subjects": links.page_url(SUBJECTS_PAGE, settings),
+        "search": links.page_url(SEARCH_PAGE, settings),
         "account": links.page_url(ACCOUNT_PAGE, settings),
     }
     environment = template_environment()
@@ -104,6 +106,7 @@ def generate_site_files(
     add(HOME_PAGE, "home.md.j2", structured=structured_data.library(view, settings))
     add(AZ_PAGE, "az.md.j2")
     add(SUBJECTS_PAGE, "subjects.md.j2")
+    add(SEARCH_PAGE, "search.md.j2")
     for subject in view.subjects:
         resources = view.by_subject[subject.id]
         add(views.subject_page(subject.id), "subject.md.j2", subject=subject, resources=resources)

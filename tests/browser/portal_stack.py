@@ -65,6 +65,12 @@ def static_server(folder: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+def repository_hooks() -> list[str]:
+    """The hooks of the repository's mkdocs.yml (relative to it), in order."""
+    config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    return list(config["hooks"])
+
+
 def write_site_config(folder: Path, *, site_url: str, function_url: str) -> Path:
     """A config that INHERITs the repository's mkdocs.yml with absolute paths and our URLs."""
     config = {
@@ -72,7 +78,7 @@ def write_site_config(folder: Path, *, site_url: str, function_url: str) -> Path
         "site_url": site_url.rstrip("/") + "/",
         "docs_dir": str(REPO_ROOT / "docs"),
         "theme": {"custom_dir": str(REPO_ROOT / "overrides")},
-        "hooks": [str(REPO_ROOT / "hooks" / "catalog_pages.py")],
+        "hooks": [str(REPO_ROOT / hook) for hook in repository_hooks()],
         "extra": {"catalog": {"function_url": function_url}},
     }
     path = folder / "mkdocs.yml"

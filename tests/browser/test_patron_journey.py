@@ -46,10 +46,11 @@ def test_home_page_and_search(page: Page, screenshot: Screenshot) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "id")
     screenshot(page, "01-home")
 
-    query = page.locator("input.md-search__input")
-    query.click()
-    query.press_sequentially("kubuku", delay=30)
-    result = page.locator(".md-search-result__item a[href*='sumber/kubuku']").first
+    # the home page's search box opens the search page (Pagefind) with the query
+    page.locator("#portal-search-q").fill("kubuku")
+    page.locator(".portal-search__button").click()
+    expect(page).to_have_url(re.compile(r"/cari/\?q=kubuku$"))
+    result = page.locator(".pagefind-ui__result-link[href*='sumber/kubuku']").first
     expect(result).to_be_visible()
     screenshot(page, "02-search-results")
     result.click()

@@ -27,6 +27,7 @@ PROXY_TEMPLATE = "https://proxy.example.ac.id/login?qurl={qurl}"
 OWN_ASSETS = (
     "javascripts/az-filter.js",
     "javascripts/usage-count.js",
+    "javascripts/search-page.js",
     "stylesheets/portal.css",
     "stylesheets/services.css",
 )
@@ -55,11 +56,12 @@ def write_config(folder: Path) -> Path:
     config.update(
         docs_dir=str(docs),
         site_dir=str(folder / "site"),
-        hooks=[str(REPO / "hooks" / "catalog_pages.py")],
+        hooks=[str(REPO / hook) for hook in config["hooks"]],
         nav=[
             {"Beranda": "index.md"},
             {"Katalog A–Z": "katalog/index.md"},
             {"Subjek": "subjek/index.md"},
+            {"Cari": "cari/index.md"},
             {"Cara mendapatkan akun": "akun.md"},
         ],
     )
