@@ -23,6 +23,7 @@ from . import (
     cli,
     db,
     errors,
+    forms,
     headers,
     ids,
     loans,
@@ -71,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ids.init_app(app)  # `<id:...>` in routes, before the blueprints that use it
     headers.init_app(app)
     errors.init_app(app)
+    forms.init_app(app)  # a refused form field: a 422 page naming it
     cli.init_app(app)
     # the public API: the sign-up and the health check, no cookie session
     app.register_blueprint(signup.bp)

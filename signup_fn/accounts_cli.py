@@ -24,6 +24,7 @@ from .member_directory import DirectoryUnavailable, member_directory
 from .member_numbers import normalise_member_number
 from .services import services
 from .slims_circulation import membership_expired
+from .typed_text import CLI_TEXT
 
 ACTOR = "cli"
 LIVE_STATUSES = ("active", "pending_activation")
@@ -52,7 +53,7 @@ def expired_members(member_ids: list[str]) -> list[str]:
 
 
 @accounts_cli.command("disable")
-@click.argument("member_id")
+@click.argument("member_id", type=CLI_TEXT)
 def disable_command(member_id: str) -> None:
     """Disable the account of MEMBER_ID and end its sessions at once."""
     with db.transaction(services().engine) as connection:
@@ -64,7 +65,7 @@ def disable_command(member_id: str) -> None:
 
 
 @accounts_cli.command("enable")
-@click.argument("member_id")
+@click.argument("member_id", type=CLI_TEXT)
 def enable_command(member_id: str) -> None:
     """Enable the disabled account of MEMBER_ID again."""
     with db.transaction(services().engine) as connection:

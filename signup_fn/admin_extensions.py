@@ -28,6 +28,7 @@ from .clock import library_today
 from .member_directory import slims_engine
 from .services import services
 from .slims_write import write_enabled
+from .typed_text import TextRefused, typed_text
 
 bp = Blueprint("admin_extensions", __name__, url_prefix="/admin/extensions")
 
@@ -35,8 +36,11 @@ NOTE_MAX_LENGTH = 500
 
 
 def decision_note() -> str | None:
-    note = " ".join(request.form.get("decision_note", "").split())[:NOTE_MAX_LENGTH]
-    return note or None
+    """The librarian's note under the typed-text rule (line breaks allowed, then joined into
+    one line), None when empty; raises TextRefused, which says what is wrong."""
+    raw = request.form.get("decision_note", "")[: NOTE_MAX_LENGTH * 4]
+    note = typed_text(raw, max_length=NOTE_MAX_LENGTH, multiline=True, required=False)
+    return " ".join(note.split()) or None
 
 
 def read_states(loan_ids: list[int]) -> dict[int, slims.LoanState] | None:
@@ -88,6 +92,11 @@ def grant(extension_id: int) -> Response:
     if found is None:
         flash("Permintaan tidak ditemukan.")
         return back()
+    try:
+        note = decision_note()
+    except TextRefused as refused:
+        flash(f"Belum disetujui: catatan: {refused}")
+        return back()
     engine = slims_engine()
     try:
         if engine is None:
@@ -102,7 +111,7 @@ def grant(extension_id: int) -> Response:
                 state,
                 librarian_id=g.librarian_id,
                 actor=g.actor,
-                note=decision_note(),
+                note=note,
             )
     except (extensions.ExtensionRefused, slims.SlimsUnavailable) as problem:
         flash(f"Belum disetujui: {problem}")
@@ -129,13 +138,18 @@ def decline(extension_id: int) -> Response:
         flash("Permintaan tidak ditemukan.")
         return back()
     try:
+        note = decision_note()
+    except TextRefused as refused:
+        flash(f"Belum ditolak: alasan: {refused}")
+        return back()
+    try:
         with db.transaction(services().engine) as connection:
             extensions.decline(
                 connection,
                 found,
                 librarian_id=g.librarian_id,
                 actor=g.actor,
-                note=decision_note() or "",
+                note=note or "",
             )
     except extensions.ExtensionRefused as problem:
         flash(f"Belum ditolak: {problem}")

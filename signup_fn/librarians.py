@@ -23,6 +23,7 @@ from .clock import expiry_text
 from .passwords import check_policy, hash_password, needs_rehash
 from .services import services
 from .tokens import Purpose, consume, issue, peek
+from .typed_text import CLI_TEXT
 
 KIND = "librarian"
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
@@ -165,7 +166,7 @@ def librarian_cli() -> None:
 
 
 @librarian_cli.command("add")
-@click.argument("username")
+@click.argument("username", type=CLI_TEXT)
 @click.option("--email", default=None, help="Alamat e-mail pustakawan (opsional).")
 @with_appcontext
 def add_command(username: str, email: str | None) -> None:
@@ -195,7 +196,7 @@ def add_command(username: str, email: str | None) -> None:
 
 
 @librarian_cli.command("disable")
-@click.argument("username")
+@click.argument("username", type=CLI_TEXT)
 @with_appcontext
 def disable_command(username: str) -> None:
     """Disable a librarian and end their sessions at once."""
@@ -208,7 +209,7 @@ def disable_command(username: str) -> None:
 
 
 @librarian_cli.command("reset")
-@click.argument("username")
+@click.argument("username", type=CLI_TEXT)
 @with_appcontext
 def reset_command(username: str) -> None:
     """Recovery: clear the password and authenticator, end the sessions, print a setup link."""

@@ -11,7 +11,6 @@ default `Cache-Control: no-store` (headers.py) applies.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from flask import (
@@ -32,11 +31,11 @@ from .clock import library_today
 from .member_directory import slims_engine
 from .patron_auth import login_required
 from .services import services
+from .typed_text import TextRefused, typed_text
 
 bp = Blueprint("loans", __name__)
 
 NOTE_MAX_LENGTH = 500
-NOTE_CONTROLS_ALLOWED = {"\n", "\r", "\t"}
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -58,17 +57,12 @@ def current_member_id() -> str:
 
 
 def clean_note(raw: str) -> str | None:
-    """The patron's note: NFC, trimmed, at most 500 characters, no control characters but
-    line breaks and tabs; None when empty. Raises ValueError (Indonesian) otherwise."""
-    note = unicodedata.normalize("NFC", raw).strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ValueError(f"Catatan terlalu panjang: paling banyak {NOTE_MAX_LENGTH} karakter.")
-    if any(
-        unicodedata.category(char) in {"Cc", "Cs"} and char not in NOTE_CONTROLS_ALLOWED
-        for char in note
-    ):
-        raise ValueError("Catatan mengandung karakter yang tidak diizinkan.")
-    return note or None
+    """The patron's note under the typed-text rule (multi-line), at most 500 characters; None
+    when empty. Raises ValueError (Indonesian) otherwise."""
+    try:
+        return typed_text(raw, max_length=NOTE_MAX_LENGTH, multiline=True, required=False) or None
+    except TextRefused as refused:
+        raise ValueError(f"Catatan: {refused}") from None
 
 
 @bp.get("/loans")

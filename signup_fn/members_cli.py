@@ -11,6 +11,7 @@ from . import db
 from .member_directory import DirectoryUnavailable, member_directory
 from .services import services
 from .slims_csv import MAX_EXPORT_BYTES, CsvProblem, MemberCsvError, parse_export
+from .typed_text import CLI_TEXT
 
 members_cli = AppGroup("members", help="Daftar anggota perpustakaan (dari SLiMS).")
 
@@ -49,7 +50,7 @@ def import_command(csv_file: Path) -> None:
 
 
 @members_cli.command("show")
-@click.argument("member_id")
+@click.argument("member_id", type=CLI_TEXT)
 def show_command(member_id: str) -> None:
     """Show what the member database holds for MEMBER_ID."""
     directory = member_directory()

@@ -40,6 +40,7 @@ from .member_numbers import normalise_member_number
 from .ratelimit import limit_key
 from .services import services
 from .tokens import revoke_account_links
+from .typed_text import CLI_TEXT
 from .validation import FIELD_LABELS, SignupRequest, message_for
 
 ACTOR = "cli"
@@ -275,7 +276,7 @@ privacy_cli = AppGroup("privacy", help="Hak subjek data (UU PDP) dan penghapusan
 
 
 @privacy_cli.command("export")
-@click.argument("member_id")
+@click.argument("member_id", type=CLI_TEXT)
 def export_command(member_id: str) -> None:
     """Print the data held about MEMBER_ID and its processing record (JSON)."""
     with db.transaction(services().engine) as connection:
@@ -287,7 +288,7 @@ def export_command(member_id: str) -> None:
 
 
 @privacy_cli.command("delete")
-@click.argument("member_id")
+@click.argument("member_id", type=CLI_TEXT)
 @click.option("--yes", is_flag=True, help="Hapus tanpa bertanya lagi.")
 def delete_command(member_id: str, yes: bool) -> None:
     """Delete the data of MEMBER_ID (requests, account, links, sessions, e-mail)."""
@@ -305,7 +306,7 @@ def delete_command(member_id: str, yes: bool) -> None:
 
 
 @privacy_cli.command("correct")
-@click.argument("member_id")
+@click.argument("member_id", type=CLI_TEXT)
 @click.option("--email", default=None, help="Alamat e-mail yang benar.")
 @click.option("--name", default=None, help="Nama lengkap yang benar.")
 @click.option("--phone", default=None, help='Nomor telepon yang benar ("" menghapusnya).')

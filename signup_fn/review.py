@@ -19,7 +19,6 @@ Rules:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +38,7 @@ from .member_directory import (
     MemberRecord,
     member_directory,
 )
+from .typed_text import TextRefused, typed_text
 
 MAX_REASON_LENGTH = 200
 DIGEST_MARKER = "digest"
@@ -308,12 +308,11 @@ def reason_for(choice: str | None, typed: str | None) -> tuple[str, str, str]:
     """(text, advice, audit code) of a rejection: the typed reason wins over the list's.
 
     Raises InvalidReason when neither is given or the typed one is too long or not text."""
-    typed = unicodedata.normalize("NFC", (typed or "").strip())
+    try:
+        typed = typed_text(typed or "", max_length=MAX_REASON_LENGTH, required=False)
+    except TextRefused as refused:
+        raise InvalidReason(f"Alasan: {refused}") from None
     if typed:
-        if len(typed) > MAX_REASON_LENGTH:
-            raise InvalidReason(f"Alasan paling panjang {MAX_REASON_LENGTH} karakter.")
-        if any(unicodedata.category(char) in {"Cc", "Cs"} for char in typed):
-            raise InvalidReason("Alasan memuat karakter kendali; tulis ulang alasannya.")
         listed = next((r for r in REJECT_REASONS if r.text.casefold() == typed.casefold()), None)
         if listed is not None:
             return listed.text, listed.advice, listed.code

@@ -16,12 +16,17 @@ from . import admin_layout, db, librarians, mail, reports, review
 from .clock import format_moment
 from .ids import ROW_ID_TYPE
 from .services import services
+from .typed_text import CLI_TEXT
 
 requests_cli = AppGroup("requests", help="Permintaan akun: periksa, setujui, tolak, laporan.")
 
 STATUS_CHOICE = click.Choice(["pending", "approved", "rejected", "all"])
 BY_OPTION = click.option(
-    "--by", "username", default=None, help="Nama pengguna pustakawan yang memutuskan."
+    "--by",
+    "username",
+    type=CLI_TEXT,
+    default=None,
+    help="Nama pengguna pustakawan yang memutuskan.",
 )
 
 
@@ -138,7 +143,9 @@ def resend_command(request_id: int, username: str | None) -> None:
 
 @requests_cli.command("reject")
 @click.argument("request_id", type=ROW_ID_TYPE)
-@click.option("--reason", required=True, help="Alasan (teks, atau kode dari daftar).")
+@click.option(
+    "--reason", type=CLI_TEXT, required=True, help="Alasan (teks, atau kode dari daftar)."
+)
 @BY_OPTION
 def reject_command(request_id: int, reason: str, username: str | None) -> None:
     """Reject a request with a reason; the patron gets an e-mail."""

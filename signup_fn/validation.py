@@ -1,17 +1,16 @@
 """The sign-up request's strict schema and its messages in Indonesian.
 
 Rules: only known fields (unknown ones are refused under `UNKNOWN_FIELDS` by count, never by
-name: a name chosen by the sender is not printed on the library's pages); text is
-NFC-normalised and trimmed; control characters (NUL, CR, LF, tab...), line separators and lone
-surrogates are refused in every field; lengths are checked after normalisation; member numbers
-and phone numbers take ASCII digits only (Python's `\\d` and `isdigit()` also accept
+name: a name chosen by the sender is not printed on the library's pages); every text field
+follows the typed-text rule (`typed_text`: NFC, trimmed, no controls, bidi controls, zero-width
+characters or lone surrogates, not blank); lengths are checked after normalisation; member
+numbers and phone numbers take ASCII digits only (Python's `\\d` and `isdigit()` also accept
 Arabic-Indic and full-width digits).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -20,14 +19,15 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from .member_numbers import MEMBER_NUMBER_PATTERN, normalise_member_number, valid_member_number
+from .typed_text import FILLERS_CLASS, REFUSED_CLASS, TextRefused, first_refusal, typed_text
 
 # Patterns shared with openapi.json (a test keeps them equal). [0-9] is ASCII only; \d is not.
 MEMBER_ID_PATTERN = MEMBER_NUMBER_PATTERN
 PHONE_PATTERN = r"^\+?[0-9](?:[ -]?[0-9]){5,28}$"
-CONTROLS = r"\u0000-\u001F\u007F-\u009F\u2028\u2029"  # lone surrogates: refused in code
-TEXT_PATTERN = rf"^[^{CONTROLS}]*[^\s{CONTROLS}][^{CONTROLS}]*$"  # not only spaces
+# The typed-text rule as a JSON Schema pattern (the server also refuses format characters
+# beyond the BMP and lone surrogates): no refused character, something visible.
+TEXT_PATTERN = rf"^[^{REFUSED_CLASS}]*[^\s{REFUSED_CLASS}{FILLERS_CLASS}][^{REFUSED_CLASS}]*$"
 PHONE = re.compile(PHONE_PATTERN)
-FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}  # controls, surrogates, line/paragraph sep.
 UNKNOWN_FIELDS = "unknown_fields"  # the errors' key of every field the form does not have
 MAX_ELAPSED_MS = 7 * 24 * 3600 * 1000
 TRUE_FORM_VALUES = {"true", "on"}
@@ -66,15 +66,11 @@ def fail(message: str) -> PydanticCustomError:
 
 
 def clean_text(value: str, max_length: int) -> str:
-    """NFC, trimmed, no control characters or lone surrogates, 1..max_length characters."""
-    if any(unicodedata.category(char) in FORBIDDEN_CATEGORIES for char in value):
-        raise fail("Mengandung karakter yang tidak diizinkan (karakter kendali atau baris baru).")
-    value = unicodedata.normalize("NFC", value).strip()
-    if not value:
-        raise fail("Wajib diisi.")
-    if len(value) > max_length:
-        raise fail(f"Terlalu panjang: paling banyak {max_length} karakter.")
-    return value
+    """A required text field under the typed-text rule, 1..max_length characters."""
+    try:
+        return typed_text(value, max_length=max_length)
+    except TextRefused as refused:
+        raise fail(str(refused)) from None
 
 
 def text_field(max_length: int) -> Any:
@@ -103,7 +99,7 @@ def check_member_id(value: str) -> str:
 
 def check_email(value: str) -> str:
     """A syntactically valid address (no DNS lookup), normalised; no CR/LF or controls."""
-    if any(unicodedata.category(char) in FORBIDDEN_CATEGORIES for char in value):
+    if first_refusal(value) is not None:
         raise fail("Alamat e-mail tidak valid.")
     try:
         return validate_email(value, check_deliverability=False).normalized

@@ -290,3 +290,27 @@ def test_slims_down_when_granting_changes_nothing(
     page = decide(librarian, only_request(app)["id"], "grant")
     assert "Belum disetujui: Basis data SLiMS sedang tidak dapat dihubungi" in page
     assert only_request(app)["status"] == "pending"
+
+
+@pytest.mark.parametrize(("bad", "action"), [("\x00", "grant"), ("\x1b[31m", "decline")])
+def test_notes_follow_the_typed_text_rule(
+    portal: Callable[..., Flask], slims: Slims, smtp_server: SmtpServer, bad: str, action: str
+) -> None:
+    app = portal(write=True)
+    client, _, loan_id, _ = patron_with_loan(app, slims)
+    before = slims.loan_row(loan_id)
+    ask(client, loan_id, f"Masih{bad}isolasi\u202e")  # the patron's note: nothing stored
+    assert rows(app, db.extension_requests) == []
+    ask(client, loan_id, "Masih isolasi\r\nmandiri")
+    librarian = librarian_client(app)
+    extension_id = only_request(app)["id"]
+    assert only_request(app)["note"] == "Masih isolasi\nmandiri"
+    page = decide(librarian, extension_id, action, f"Buku{bad}dipesan")
+    assert f"U+{ord(bad[0]):04X}" in page
+    assert only_request(app)["status"] == "pending"
+    assert only_request(app)["decision_note"] is None
+    assert slims.loan_row(loan_id) == before
+    assert delivered(app, smtp_server) == []
+    # line breaks are allowed (a pasted note), then joined into one line
+    decide(librarian, extension_id, "decline", "Sudah dipesan\r\nanggota lain.")
+    assert only_request(app)["decision_note"] == "Sudah dipesan anggota lain."

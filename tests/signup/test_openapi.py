@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, assume, given, settings
 
 from signup_fn import validation
+from signup_fn.typed_text import first_refusal
 from signup_fn.validation import SignupRequest
 
 
@@ -59,6 +60,18 @@ def email_syntax_ok(body: object) -> bool:
     return True
 
 
+def typed_text_ok(body: object) -> bool:
+    """The text fields' pattern lists the refused characters of the Basic Multilingual Plane;
+    the server also refuses format characters beyond it (tag characters, U+1D173...)."""
+    if not isinstance(body, dict):
+        return True
+    return all(
+        first_refusal(body[field]) is None
+        for field in ("name", "programme")
+        if isinstance(body.get(field), str)
+    )
+
+
 @pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=str)
 def test_api_conforms_to_its_schema(make_app, mode: schemathesis.GenerationMode) -> None:
     """Schemathesis' checks over every operation, valid and invalid inputs.
@@ -84,7 +97,7 @@ def test_api_conforms_to_its_schema(make_app, mode: schemathesis.GenerationMode)
         )
         def check(case: schemathesis.Case) -> None:
             if mode is schemathesis.GenerationMode.POSITIVE:
-                assume(email_syntax_ok(case.body))
+                assume(email_syntax_ok(case.body) and typed_text_ok(case.body))
             case.call_and_validate()
 
         check()

@@ -50,7 +50,7 @@ def test_invalid_values_use_the_sign_up_forms_messages_and_change_nothing(app: F
     assert "--name (Nama lengkap): Terlalu panjang: paling banyak 100 karakter." in result.output
     assert "Tidak ada data yang diubah." in result.output
     newline = invoke(app, MEMBER, "--programme", "D3\nKeperawatan")
-    assert newline.exit_code == 1 and "karakter kendali" in newline.output
+    assert newline.exit_code == 1 and "baris baru (U+000A)" in newline.output
     assert requests_stored(app)[0]["email"] == VALID["email"]
     assert [row for row in audit_rows(app) if row["action"] == "correction"] == []
 
