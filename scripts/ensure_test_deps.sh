@@ -4,7 +4,8 @@
 # - php-cli and the extensions SLiMS 9.7 needs (php-mysql php-gd php-mbstring php-intl php-xml
 #   php-zip php-curl): tests/slims_real installs and serves real SLiMS with `php -S`, and the
 #   SLiMS test databases are made from its installer SQL, which php evaluates;
-# - postgresql-client: tests/deploy's backup and restore run pg_dump and pg_restore.
+# - postgresql-client: tests/deploy's backup and restore run pg_dump and pg_restore;
+# - libcairo2: PNG downloads of the reports' charts (cairosvg, the `charts` extra).
 # Never downloads a browser or an interpreter of its own: apt only, and only as root (CI's fresh
 # machines run as root). Without root it names what is missing and leaves those tests to skip
 # locally (under CI=true they fail). PORTAL_CHROMIUM names another chromium to use instead.
@@ -29,6 +30,9 @@ else
 fi
 if ! command -v pg_dump >/dev/null 2>&1; then
     missing+=(postgresql-client)
+fi
+if ! ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2'; then
+    missing+=(libcairo2)
 fi
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0

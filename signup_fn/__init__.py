@@ -19,6 +19,7 @@ from . import (
     admin_auth,
     admin_extensions,
     admin_layout,
+    admin_reports,
     auth_session,
     cli,
     db,
@@ -90,7 +91,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     members.init_app(app)  # /members, /go/<id>
     loans.init_app(app)  # /loans and extension requests
     admin_auth.init_app(app)  # /admin/login, /admin/setup
-    app.register_blueprint(admin.bp)  # the queue, decisions, reports
+    app.register_blueprint(admin.bp)  # the queue and decisions
+    admin_reports.init_app(app)  # /admin/reports: tables, charts, CSV
     admin_layout.init_app(app)
     admin_extensions.init_app(app)  # /admin/extensions/
     return app

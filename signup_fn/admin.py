@@ -1,5 +1,5 @@
 """The admin pages under /admin/: the queue of pending requests with the member check, a
-request's detail, approve/reject, and the reports (with CSV downloads).
+request's detail, approve/reject (the reports are admin_reports.py).
 
 Every view needs a librarian (`librarian_required`); every POST carries the CSRF token
 (CSRFProtect); decisions go through `review` (the CLI uses the same functions). Pages carry
@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, abort, g, render_template
 from sqlalchemy import Connection
 
-from . import db, reports, review
+from . import db, review
 from .admin_auth import librarian_required
-from .clock import library_today
 from .forms import form_field
 from .services import services
 
@@ -148,30 +147,3 @@ def decided(decision: review.Decision) -> tuple[str, int]:
     with read_only() as connection:
         following = next_pending(connection)
     return render("admin/decided.html", decision=decision, following=following)
-
-
-@bp.get("/reports")
-@librarian_required
-def reports_page() -> tuple[str, int]:
-    with read_only() as connection:
-        report = reports.build_report(connection)
-    return render("admin/reports.html", report=report, names=reports.REPORT_NAMES)
-
-
-@bp.get("/reports.csv")
-@librarian_required
-def reports_csv() -> Response:
-    """One report as a formula-safe CSV download; audit `export`."""
-    name = request.args.get("report", "")
-    if name not in reports.REPORT_NAMES:
-        abort(404)
-    with read_only() as connection:
-        report = reports.build_report(connection)
-    with db.transaction(services().engine) as connection:
-        db.add_audit(connection, action="export", outcome="ok", actor=g.actor, reason=name)
-    stamp = library_today().strftime("%Y%m%d")
-    return Response(
-        reports.to_csv(report, name),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="laporan-{name}-{stamp}.csv"'},
-    )

@@ -37,7 +37,7 @@ ADMIN_TABS: list[AdminTab] = [
         ("admin.queue", "admin.request_detail", "admin.approve", "admin.reject"),
         "pending",
     ),
-    AdminTab("Laporan", ("admin.reports_page",)),
+    AdminTab("Laporan", ("admin_reports.index",)),
     AdminTab("Perpanjangan", ("admin_extensions.index",)),
 ]
 

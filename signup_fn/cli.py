@@ -13,6 +13,7 @@ from .members_cli import members_cli
 from .privacy import privacy_cli
 from .review_cli import requests_cli
 from .services import services
+from .usage_cli import usage_cli
 
 
 @click.command("init-db")
@@ -35,5 +36,6 @@ def init_app(app: Flask) -> None:
         requests_cli,  # requests list / show / approve / reject / resend / notify / report
         accounts_cli,  # accounts disable / enable / expire
         privacy_cli,  # privacy export / correct / delete / purge
+        usage_cli,  # usage report: COUNTER uses per resource and month
     ):
         app.cli.add_command(command)

@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "MIN_FILL_MS": 3000,
     "THANKS_URL": None,  # default: the first SITE_URL + "/daftar-terkirim/"
     "FORM_URL": None,  # default: the first SITE_URL + "/daftar/"
+    # the library's name on printed reports and in the usage CSV's Institution_Name
+    "LIBRARY_NAME": "Perpustakaan Poltekkes Kemenkes Banten",
     "PRIVACY_NOTICE_VERSION": "2026-12-03",  # as `extra.privacy_notice_version` in mkdocs.yml
     "MAX_CONTENT_LENGTH": 8 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -1563,6 +1563,59 @@ def request_timeline(connection: Connection) -> list[dict[str, Any]]:
     return [dict(row) for row in connection.execute(statement).mappings()]
 
 
+def first_audit_times(connection: Connection, action: str, by: str) -> dict[Any, datetime]:
+    """The earliest audit row of `action` per `request_id` or per `actor` (`by`)."""
+    column = audit_log.c[by]
+    statement = (
+        select(column, func.min(audit_log.c.created_at).label("first_at"))
+        .where(audit_log.c.action == action, column.is_not(None))
+        .group_by(column)
+    )
+    firsts = {}
+    for key, first_at in connection.execute(statement):
+        if isinstance(first_at, str):  # SQLite returns min() of a column untyped
+            first_at = datetime.fromisoformat(first_at)
+        firsts[key] = first_at if first_at.tzinfo else first_at.replace(tzinfo=UTC)
+    return firsts
+
+
+def procedure_times(connection: Connection) -> list[dict[str, Any]]:
+    """Each request's times through the procedure's steps (reports: service times):
+    received, first checked by a librarian, decided (and how), account activated, and the
+    patron's first opening of a members-only resource."""
+    checked = first_audit_times(connection, "checked", "request_id")
+    opened = first_audit_times(connection, "access", "actor")
+    statement = select(
+        account_requests.c.id,
+        account_requests.c.created_at,
+        request_decisions.c.decision,
+        request_decisions.c.decided_at,
+        request_decisions.c.account_id,
+        accounts.c.activated_at,
+    ).select_from(
+        account_requests.outerjoin(
+            request_decisions, request_decisions.c.request_id == account_requests.c.id
+        ).outerjoin(accounts, accounts.c.id == request_decisions.c.account_id)
+    )
+    rows = []
+    for row in connection.execute(statement).mappings():
+        account_id = row["account_id"]
+        rows.append(
+            {
+                **row,
+                "checked_at": checked.get(row["id"]),
+                "opened_at": opened.get(f"patron:{account_id}") if account_id else None,
+            }
+        )
+    return rows
+
+
+def extension_request_times(connection: Connection) -> list[dict[str, Any]]:
+    """Every extension request's status and time received (reports)."""
+    statement = select(extension_requests.c.status, extension_requests.c.created_at)
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
 # --- loan extension requests ------------------------------------------------------------
 
 EXTENSION_STATUSES = ("pending", "granted", "declined")

@@ -19,7 +19,7 @@ import io
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -32,7 +32,7 @@ from .clock import library_month
 
 DECISION_STANDARD = timedelta(minutes=10 + 2)
 STATUSES = db.REQUEST_STATUSES
-REPORT_NAMES = ("status", "timing", "resources")
+REPORT_NAMES = ("status", "timing", "steps", "resources", "extensions")
 BYTE_ORDER_MARK = "\ufeff"
 
 
@@ -69,6 +69,8 @@ class Report:
     timings: list[Durations]
     resources: list[ResourceRow]
     click_months: list[str]
+    steps: list[Durations] = field(default_factory=list)  # the procedure's five steps
+    extensions: list[MonthRow] = field(default_factory=list)  # extension requests by month
 
 
 def minutes(delta: timedelta) -> float:
@@ -139,15 +141,78 @@ def resources(clicks: Iterable[dict[str, Any]]) -> tuple[list[ResourceRow], list
     return rows, sorted(months)
 
 
-def build_report(connection: Connection) -> Report:
-    timeline = db.request_timeline(connection)
-    resource_rows, click_months = resources(db.resource_usage_rows(connection))
-    return Report(by_month(timeline), timings(timeline), resource_rows, click_months)
+# The procedure's five steps, each with its standard in minutes and the two recorded times it
+# runs between. Step 1 (the patron filling in the form) happens before anything is recorded,
+# so the portal cannot measure it: it is shown with its standard and no figures.
+PROCEDURE_STEPS: tuple[tuple[str, int, str | None, str | None], ...] = (
+    ("1. Mengisi formulir", 5, None, None),
+    ("2. Pemeriksaan", 10, "created_at", "checked_at"),
+    ("3. Persetujuan", 2, "checked_at", "decided_at"),
+    ("4. Aktivasi akun", 5, "decided_at", "activated_at"),
+    ("5. Masuk dan membuka sumber", 2, "activated_at", "opened_at"),
+)
+EXTENSION_STATUSES = db.EXTENSION_STATUSES
+
+
+def procedure_steps(rows: Iterable[dict[str, Any]]) -> list[Durations]:
+    """Minutes each request spent in each step, against the step's standard."""
+    rows = list(rows)
+    steps = []
+    for label, standard, start, end in PROCEDURE_STEPS:
+        values = []
+        if start and end:
+            values = [
+                minutes(row[end] - row[start])
+                for row in rows
+                if row[start] is not None and row[end] is not None
+            ]
+        steps.append(durations(label, values, timedelta(minutes=standard)))
+    return steps
+
+
+def extension_months(rows: Iterable[dict[str, Any]]) -> list[MonthRow]:
+    """Extension requests per library month by status."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        counts[library_month(row["created_at"])][row["status"]] += 1
+    return [
+        MonthRow(month, {status: counted[status] for status in EXTENSION_STATUSES}, counted.total())
+        for month, counted in sorted(counts.items())
+    ]
+
+
+def in_period(month: str, start: str | None, end: str | None) -> bool:
+    """Whether the `YYYY-MM` month lies from `start` to `end` (either open)."""
+    return (start is None or month >= start) and (end is None or month <= end)
+
+
+def build_report(
+    connection: Connection, *, start: str | None = None, end: str | None = None
+) -> Report:
+    """Every figure of the requests, received (and uses, counted) from month `start` to `end`."""
+
+    def received(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [row for row in rows if in_period(library_month(row["created_at"]), start, end)]
+
+    timeline = received(db.request_timeline(connection))
+    usage_rows = [
+        row for row in db.resource_usage_rows(connection) if in_period(row["month"], start, end)
+    ]
+    resource_rows, click_months = resources(usage_rows)
+    return Report(
+        by_month(timeline),
+        timings(timeline),
+        resource_rows,
+        click_months,
+        procedure_steps(received(db.procedure_times(connection))),
+        extension_months(received(db.extension_request_times(connection))),
+    )
 
 
 # --- tables (for CSV and the command line) ---------------------------------------------------
 
 STATUS_LABELS = {"pending": "menunggu", "approved": "disetujui", "rejected": "ditolak"}
+EXTENSION_STATUS_LABELS = {"pending": "menunggu", "granted": "dikabulkan", "declined": "ditolak"}
 
 
 def decimal(value: float | None, digits: int = 1) -> str:
@@ -181,6 +246,36 @@ def table(report: Report, name: str) -> list[list[str]]:
                 decimal(None if timing.within is None else timing.within * 100),
             ]
             for timing in report.timings
+        ]
+    if name == "steps":
+        header = [
+            "langkah",
+            "jumlah",
+            "median_menit",
+            "p90_menit",
+            "standar_menit",
+            "dalam_standar_persen",
+        ]
+        return [header] + [
+            [
+                step.label,
+                str(step.count),
+                decimal(step.median),
+                decimal(step.p90),
+                decimal(step.standard, 0),
+                decimal(None if step.within is None else step.within * 100),
+            ]
+            for step in report.steps
+        ]
+    if name == "extensions":
+        header = [
+            "bulan",
+            *(EXTENSION_STATUS_LABELS[status] for status in EXTENSION_STATUSES),
+            "jumlah",
+        ]
+        return [header] + [
+            [row.month, *(str(row.counts[status]) for status in EXTENSION_STATUSES), str(row.total)]
+            for row in report.extensions
         ]
     if name == "resources":
         header = ["sumber", *report.click_months, "jumlah"]

@@ -183,7 +183,9 @@ def report_command() -> None:
     for name, title in (
         ("status", "Permintaan menurut status dan bulan"),
         ("timing", "Waktu layanan (menit; standar keputusan 12 menit)"),
-        ("resources", "Sumber yang paling sering dibuka"),
+        ("steps", "Lima langkah prosedur (menit; standar 5, 10, 2, 5, 2)"),
+        ("resources", "Penggunaan sumber (Total_Item_Requests; rinciannya: usage report)"),
+        ("extensions", "Permintaan perpanjangan pinjaman per bulan"),
     ):
         click.echo(f"== {title}")
         for row in reports.table(report, name):

@@ -154,3 +154,33 @@ def test_cli_report_prints_the_same_figures(app: Flask) -> None:
     assert "Permintaan → keputusan\t10\t11.0\t18.2\t12\t60.0" in result.output
     assert "2026-02\t1\t2\t2\t5" in result.output
     assert "ebsco\t0\t20\t20" in result.output
+
+
+def test_the_procedure_steps_are_held_against_their_standards() -> None:
+    start = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+    def at(minutes: float | None) -> datetime | None:
+        return None if minutes is None else start + timedelta(minutes=minutes)
+
+    rows = [  # received, checked, decided, activated, first opened (minutes after receipt)
+        dict(
+            zip(
+                ("created_at", "checked_at", "decided_at", "activated_at", "opened_at"),
+                times,
+                strict=True,
+            )
+        )
+        for times in (
+            (at(0), at(4), at(5), at(9), at(10)),
+            (at(0), at(20), at(25), None, None),
+            (at(0), None, None, None, None),
+        )
+    ]
+    steps = reports.procedure_steps(rows)
+    assert [step.standard for step in steps] == [5, 10, 2, 5, 2]
+    form, check, decide, activate, open_ = steps
+    assert (form.count, form.median) == (0, None)  # before anything is recorded
+    assert (check.count, check.median, check.within) == (2, 12.0, 0.5)
+    assert (decide.count, decide.median, decide.within) == (2, 3.0, 0.5)
+    assert (activate.count, activate.median, activate.within) == (1, 4.0, 1.0)
+    assert (open_.count, open_.median, open_.within) == (1, 1.0, 1.0)
