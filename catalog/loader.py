@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
 from catalog import messages
 from catalog.checks import cross_check
+from catalog.clock import DEFAULT_TIMEZONE, today_in
 from catalog.errors import CatalogError, Problem
 from catalog.models import Catalog, Resource, Subject
 from catalog.yaml_source import MAX_CATALOG_BYTES, YamlDocument, YamlPath, read_yaml
@@ -49,8 +51,13 @@ class LoadedCatalog:
 
     def available(self, today: date | None = None) -> list[Resource]:
         """The resources still on the site `today`: those past `available_until` leave it."""
-        today = today or date.today()
+        today = today or default_today()
         return [resource for resource in self.catalog.resources if resource.is_available(today)]
+
+
+def default_today() -> date:
+    """The library's date in the library clock's default zone (never the machine's date)."""
+    return today_in(ZoneInfo(DEFAULT_TIMEZONE))
 
 
 def load_catalog(
@@ -61,11 +68,12 @@ def load_catalog(
 ) -> LoadedCatalog:
     """Read, validate and type the catalog at `path`; raise CatalogError with every error.
 
-    Problems name the file as `path` was given. `today` (default: the real today) decides
-    which dates are in the future and which resources have expired (a warning).
+    Problems name the file as `path` was given. `today` (default: the library clock's date in
+    its default zone; callers pass the configured zone's) decides which dates are in the future
+    and which resources have expired (a warning).
     """
     name = os.fspath(path)
-    today = today or date.today()
+    today = today or default_today()
     document = read_yaml(path, name=name, max_bytes=max_bytes)
     problems = list(document.problems)
     catalog, invalid = _validate(document)

@@ -3,18 +3,28 @@
 The rule: every setting is checked once, when the build starts; an empty `proxy_template`
 (or the older `proxy_prefix`, read as `{prefix}{url}`), `edit_url` or `issues_url` means "not
 configured". Links end up in the public site, so only absolute
-http(s) URLs are accepted.
+http(s) URLs are accepted. `timezone` (an IANA name, default the library clock's) is the zone
+whose date is "today" for the build and every catalog command (`trial`, `new`,
+`available_until`, `added`); the scripts read it from the mkdocs.yml beside the catalog.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import yaml
+
+from catalog.clock import DEFAULT_TIMEZONE, UnknownTimezone, parse_timezone, today_in
 from catalog.models import check_web_url
 from catalog.proxy import ProxyTemplateError, proxy_template
 
 DEFAULT_CATALOG_FILE = "resources.yml"
+MKDOCS_FILE = "mkdocs.yml"
+TIMEZONE_SETTING = "mkdocs.yml: extra.catalog.timezone"
 
 
 class SettingsError(ValueError):
@@ -35,6 +45,11 @@ class SiteSettings:
     site_description: str = ""  # mkdocs' site_description
     library_name: str = ""  # extra.catalog.library_name, else mkdocs' site_name
     count_uses: bool = True  # extra.catalog.count_uses: links report each use to the function
+    timezone: str = DEFAULT_TIMEZONE  # extra.catalog.timezone: the library's zone for "today"
+
+    def today(self) -> date:
+        """The library's date now: what the build counts trials, "new" and expiry against."""
+        return today_in(ZoneInfo(self.timezone))
 
     @classmethod
     def from_extra(
@@ -63,7 +78,45 @@ class SiteSettings:
             library_name=_text(section, "library_name")
             or _text(site, "site_name", "mkdocs.yml: site_name"),
             count_uses=_flag(section, "count_uses", default=True),
+            timezone=catalog_zone(extra).key,
         )
+
+
+def catalog_zone(extra: Mapping[str, object]) -> ZoneInfo:
+    """The zone of `extra.catalog.timezone` (default the library clock's); SettingsError
+    naming the setting when it is no IANA zone."""
+    section = extra.get("catalog")
+    name = section.get("timezone", DEFAULT_TIMEZONE) if isinstance(section, Mapping) else None
+    try:
+        return parse_timezone(name or DEFAULT_TIMEZONE, setting=TIMEZONE_SETTING)
+    except UnknownTimezone as error:
+        raise SettingsError(str(error)) from None
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring MkDocs' own tags (!ENV, !relative, python names)."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_mkdocs(config_path: Path) -> dict[str, object]:
+    """mkdocs.yml as plain data (MkDocs' own tags read as null)."""
+    with config_path.open(encoding="utf-8") as handle:
+        config = yaml.load(handle, Loader=_ConfigLoader) or {}  # noqa: S506 - a SafeLoader
+    if not isinstance(config, dict):
+        raise SettingsError(f"{config_path}: not a mapping")
+    return config
+
+
+def library_today(catalog_path: Path | str) -> date:
+    """The library's date now for a catalog command: in the zone of the mkdocs.yml beside the
+    catalog file, or of the library clock's default when there is none."""
+    config_path = Path(catalog_path).parent / MKDOCS_FILE
+    if not config_path.is_file():
+        return today_in(ZoneInfo(DEFAULT_TIMEZONE))
+    extra = read_mkdocs(config_path).get("extra")
+    return today_in(catalog_zone(extra if isinstance(extra, Mapping) else {}))
 
 
 def _text(section: Mapping[str, object], key: str, name: str = "") -> str:

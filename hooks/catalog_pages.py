@@ -4,7 +4,9 @@ The rules: the catalog is loaded once per build and its pages are added as gener
 (nothing is written into docs/); an invalid catalog fails the build with one line per
 problem, `resources.yml:LINE: ID: message`; `mkdocs serve` rebuilds when the catalog changes.
 The catalog file is `extra.catalog.file` relative to mkdocs.yml's folder, or the path in the
-PORTAL_CATALOG environment variable (tests point builds at fixtures this way).
+PORTAL_CATALOG environment variable (tests point builds at fixtures this way). "Today" (what
+`available_until` and `added` are held against) is the library's date in
+`extra.catalog.timezone`, never the build machine's.
 
 The generated pages' bodies are final HTML (escaped by the templates, links already final
 URLs), so they skip Markdown: their front matter is read as for any page, their body becomes
@@ -18,7 +20,6 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     settings = site_settings(config)
     path = catalog_path(config)
     try:
-        loaded = load_catalog(shown_path(path))
+        loaded = load_catalog(shown_path(path), today=settings.today())
     except CatalogError as error:
         lines = [str(problem) for problem in error.problems]
         raise PluginError(
@@ -101,7 +102,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         log.info(str(warning))
     _generated_pages.clear()
     _bodies.clear()
-    for src_uri, content in generate_site_files(loaded, settings, date.today()).items():
+    for src_uri, content in generate_site_files(loaded, settings, settings.today()).items():
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             raise PluginError(

@@ -11,34 +11,27 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from collections.abc import Mapping
 from pathlib import Path
-
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from catalog.errors import CatalogError
 from catalog.loader import load_catalog
 from catalog.pages import generate_site_files
-from catalog.site_settings import SettingsError, SiteSettings
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring MkDocs' own tags (!ENV, !relative, python names)."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+from catalog.site_settings import SettingsError, SiteSettings, read_mkdocs
 
 
 def read_settings(config_path: Path) -> SiteSettings:
     """The generator's settings from mkdocs.yml's `extra.catalog`, `use_directory_urls` and
     `site_*` values."""
-    with config_path.open(encoding="utf-8") as handle:
-        config = yaml.load(handle, Loader=_ConfigLoader) or {}  # noqa: S506 - a SafeLoader
+    config = read_mkdocs(config_path)
+    extra = config.get("extra") or {}
+    if not isinstance(extra, Mapping):
+        raise SettingsError("mkdocs.yml: extra must be a mapping")
     return SiteSettings.from_extra(
-        config.get("extra") or {},
-        directory_urls=config.get("use_directory_urls", True),
+        extra,
+        directory_urls=bool(config.get("use_directory_urls", True)),
         site=config,
     )
 
@@ -64,14 +57,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     catalog = args.catalog or args.config.parent / settings.catalog_file
     try:
-        loaded = load_catalog(catalog)
+        loaded = load_catalog(catalog, today=settings.today())
     except CatalogError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return 1
     for warning in loaded.warnings:
         print(warning, file=sys.stderr)
-    files = generate_site_files(loaded, settings, date.today())
+    files = generate_site_files(loaded, settings, settings.today())
     write_files(files, args.out_dir)
     print(f"{len(files)} berkas ditulis ke {args.out_dir}")
     return 0

@@ -27,6 +27,7 @@ from catalog.linkcheck import (
 )
 from catalog.linkignore import load_ignore_list
 from catalog.loader import load_catalog
+from catalog.site_settings import SettingsError, library_today
 from catalog.yaml_source import parse_yaml
 
 LABELS = {
@@ -43,8 +44,11 @@ LABELS = {
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        loaded = load_catalog(args.path)
+        loaded = load_catalog(args.path, today=library_today(args.path))
         ignore = load_ignore_list(args.ignore)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except CatalogError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

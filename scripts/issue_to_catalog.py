@@ -9,23 +9,22 @@ catalog (only the changed lines; nothing when the new file would not load), and 
   problem named by the form field's label);
 - `--message`: the commit message / pull request title (one line).
 Exit 0 changed, 1 refused (the report says why), 2 the catalog was already invalid.
-The library's "today" (PORTAL_TIMEZONE, default Asia/Jakarta) is the `added` date of a new
-resource.
+The library's "today", in the zone of the mkdocs.yml beside the catalog
+(`extra.catalog.timezone`), is the `added` date of a new resource.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import re
 import sys
 from pathlib import Path
 
-from catalog.clock import DEFAULT_TIMEZONE, parse_timezone, today_in
 from catalog.errors import CatalogError
 from catalog.issue_requests import FieldError, RequestRefused, apply_request
 from catalog.loader import load_catalog
+from catalog.site_settings import SettingsError, library_today
 
 MAX_BODY_BYTES = 4 * 65536  # GitHub caps an issue body at 65,536 characters
 
@@ -38,11 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--message", type=Path, help="tulis pesan commit ke berkas ini")
     args = parser.parse_args(argv)
 
-    zone = os.environ.get("PORTAL_TIMEZONE", DEFAULT_TIMEZONE)
-    today = today_in(parse_timezone(zone, setting="PORTAL_TIMEZONE"))
     body = args.body.read_bytes()[:MAX_BODY_BYTES].decode("utf-8", errors="replace")
     try:
+        today = library_today(args.catalog)
         loaded = load_catalog(args.catalog, today=today)
+    except SettingsError as error:
+        _write(
+            args.report, _refused("Pengaturan situs tidak valid:", [FieldError(None, str(error))])
+        )
+        print(error, file=sys.stderr)
+        return 2
     except CatalogError as error:
         problems = [FieldError(None, str(problem)) for problem in error.problems]
         _write(args.report, _refused("Katalog saat ini tidak valid; perbaiki dulu:", problems))

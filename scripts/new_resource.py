@@ -23,6 +23,7 @@ from catalog.catalog_edit import append_entry, save_checked, suggest_id
 from catalog.errors import CatalogError
 from catalog.loader import LoadedCatalog, load_catalog
 from catalog.models import SLUG_PATTERN, Access, ResourceType, check_web_url
+from catalog.site_settings import SettingsError, library_today
 
 
 class Refused(ValueError):
@@ -97,8 +98,9 @@ def questions(loaded: LoadedCatalog) -> list[tuple[str, str, Callable[[str], Any
     ]  # fmt: skip
 
 
-def ask(loaded: LoadedCatalog, read: Callable[[str], str]) -> dict[str, Any]:
-    """Ask every question until each answer is usable; `read(prompt)` gives one answer."""
+def ask(loaded: LoadedCatalog, read: Callable[[str], str], today: date) -> dict[str, Any]:
+    """Ask every question until each answer is usable; `read(prompt)` gives one answer.
+    `today` (the library's date) is the entry's `added`."""
     entry: dict[str, Any] = {}
     for name, question, parse, required in questions(loaded):
         suggestion = suggest_id(entry["name"]) if name == "id" else ""
@@ -115,12 +117,13 @@ def ask(loaded: LoadedCatalog, read: Callable[[str], str]) -> dict[str, Any]:
                 break
             except Refused as exc:
                 print(f"  {exc}", file=sys.stderr)
-    entry["added"] = date.today()
+    entry["added"] = today
     return entry
 
 
-def from_json(loaded: LoadedCatalog, data: dict[str, Any]) -> dict[str, Any]:
-    """Check the fields of `data` like the answers; raise Refused naming every bad one."""
+def from_json(loaded: LoadedCatalog, data: dict[str, Any], today: date) -> dict[str, Any]:
+    """Check the fields of `data` like the answers; raise Refused naming every bad one.
+    Without `added`, `today` (the library's date) is used."""
     entry: dict[str, Any] = {}
     problems: list[str] = []
     for name, _, parse, required in questions(loaded):
@@ -141,17 +144,17 @@ def from_json(loaded: LoadedCatalog, data: dict[str, Any]) -> dict[str, Any]:
         problems.append(f"kolom tidak dikenal: {', '.join(unknown)}")
     if problems:
         raise Refused("; ".join(problems))
-    entry["added"] = date.fromisoformat(data["added"]) if data.get("added") else date.today()
+    entry["added"] = date.fromisoformat(data["added"]) if data.get("added") else today
     return entry
 
 
-def append_to(path: Path, entry: dict[str, Any]) -> tuple[int, int]:
+def append_to(path: Path, entry: dict[str, Any], today: date) -> tuple[int, int]:
     """Append `entry` to the catalog at `path` after checking the whole new file.
 
     Raises CatalogError (nothing written) when the new file would not load.
     """
     edited = append_entry(path.read_bytes().decode("utf-8"), entry)
-    save_checked(path, edited.text)
+    save_checked(path, edited.text, today=today)
     return edited.first, edited.last
 
 
@@ -162,16 +165,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = Path(args.path)
     try:
-        loaded = load_catalog(path)
+        today = library_today(path)
+        loaded = load_catalog(path, today=today)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except CatalogError as exc:
         print(exc, file=sys.stderr)
         print("Perbaiki dulu katalognya (python scripts/validate.py).", file=sys.stderr)
         return 2
     try:
         if args.from_json:
-            entry = from_json(loaded, json.loads(args.from_json.read_text(encoding="utf-8")))
+            data = json.loads(args.from_json.read_text(encoding="utf-8"))
+            entry = from_json(loaded, data, today)
         else:
-            entry = ask(loaded, _reader())
+            entry = ask(loaded, _reader(), today)
     except Refused as exc:
         print(f"Tidak ditambahkan: {exc}", file=sys.stderr)
         return 1
@@ -179,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nTidak ditambahkan: jawaban berhenti sebelum selesai.", file=sys.stderr)
         return 1
     try:
-        first, last = append_to(path, entry)
+        first, last = append_to(path, entry, today)
     except CatalogError as exc:
         print(exc, file=sys.stderr)
         print("Tidak ditambahkan: berkas baru tidak lolos pemeriksaan.", file=sys.stderr)

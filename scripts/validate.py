@@ -1,7 +1,9 @@
 """Check the catalog: `python scripts/validate.py [PATH] [--github]` (PATH: resources.yml).
 
 Prints every warning (stdout) and error (stderr) as `PATH:LINE: ID: message`, then a summary
-in Indonesian; exits 1 when there is any error, 0 otherwise (warnings alone pass). With
+in Indonesian; exits 1 when there is any error, 0 otherwise (warnings alone pass). "Today"
+(expired entries, `added` not in the future) is the library's date in the zone of the
+mkdocs.yml beside the catalog (`extra.catalog.timezone`). With
 `--github` it also prints GitHub Actions annotations, so the problems show on the PR's lines.
 """
 
@@ -12,6 +14,7 @@ import sys
 
 from catalog.errors import CatalogError, Problem
 from catalog.loader import load_catalog
+from catalog.site_settings import SettingsError, library_today
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        loaded = load_catalog(args.path)
+        loaded = load_catalog(args.path, today=library_today(args.path))
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except CatalogError as exc:
         report(exc.warnings, exc.problems, github=args.github)
         print(

@@ -27,6 +27,8 @@ from flask import Flask, current_app
 from catalog.errors import CatalogError
 from catalog.loader import LoadedCatalog, load_catalog
 
+from .clock import library_today
+
 EXTENSION_KEY = "signup_fn.catalog"
 DEFAULT_CATALOG_PATH = Path(__file__).resolve().parent.parent / "resources.yml"
 
@@ -72,7 +74,7 @@ class CatalogSource:
 
     def _load(self, version: Version) -> None:
         try:
-            self._loaded = load_catalog(self.path)
+            self._loaded = load_catalog(self.path, today=library_today())
         except CatalogError as exc:
             self._fail(
                 version, f"catalog {self.path} is invalid; /members and /go answer 503:\n{exc}"

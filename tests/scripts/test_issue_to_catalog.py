@@ -9,7 +9,6 @@ and added, nothing else, so every other line stays byte for byte.
 from __future__ import annotations
 
 import difflib
-import os
 import subprocess
 import sys
 from datetime import date
@@ -357,7 +356,6 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
         cwd=ROOT,
-        env={**os.environ, "PORTAL_TIMEZONE": "Asia/Jakarta"},
     )
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from catalog.site_settings import catalog_zone, read_mkdocs
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -103,6 +106,28 @@ def test_main_is_built_and_deployed_to_pages():
     assert upload["with"]["path"] == "site"
     assert "mkdocs build --strict --site-dir site" in runs_of(workflow)
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def midnight_cron(extra: dict[str, Any], minutes: int = 5) -> str:
+    """The daily UTC cron `minutes` past midnight in the zone of `extra.catalog.timezone`."""
+    zone = catalog_zone(extra)
+    local = datetime(2026, 12, 3, 0, minutes, tzinfo=zone)  # Indonesia keeps no summer time
+    moment = local.astimezone(UTC)
+    return f"{moment.minute} {moment.hour} * * *"
+
+
+def test_pages_rebuild_daily_just_after_midnight_in_the_librarys_zone():
+    workflow = load("pages.yml")
+    assert set(workflow["on"]) == {"push", "schedule", "workflow_dispatch"}
+    [cron] = [entry["cron"] for entry in workflow["on"]["schedule"]]
+    assert cron == midnight_cron(read_mkdocs(ROOT / "mkdocs.yml")["extra"])
+
+
+def test_the_midnight_cron_follows_the_zone():
+    assert midnight_cron({"catalog": {"timezone": "Asia/Jakarta"}}) == "5 17 * * *"
+    assert midnight_cron({"catalog": {"timezone": "Asia/Makassar"}}) == "5 16 * * *"
+    assert midnight_cron({"catalog": {"timezone": "Asia/Jayapura"}}) == "5 15 * * *"
+    assert midnight_cron({}) == "5 17 * * *"  # the default zone
 
 
 def test_links_run_weekly_and_keep_one_issue():
