@@ -27,6 +27,8 @@ STATUS_CODES = {
     review.AccountAlreadyActive: 409,
     review.InvalidReason: 422,
     review.NoPendingActivation: 409,
+    review.ConflictingRequests: 409,
+    review.ContactUnverified: 422,
 }
 
 
@@ -37,6 +39,7 @@ def read_only() -> Any:
 
 def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     context.setdefault("reasons", review.REJECT_REASONS)
+    context.setdefault("contact_methods", review.CONTACT_METHODS)
     return render_template(template, **context), status
 
 
@@ -52,10 +55,12 @@ def queue() -> tuple[str, int]:
     with read_only() as connection:
         pending = db.list_requests(connection, "pending", limit=QUEUE_LIMIT)
         total = db.count_pending(connection)
+        conflicts = review.conflicts_for(connection, pending)
     return render(
         "admin/index.html",
         requests=pending,
         total=total,
+        conflicts=conflicts,
         evidence=review.evidence_for(pending),
         directory=review.directory_info(),
     )
@@ -82,10 +87,12 @@ def detail_page(
     evidence = review.evidence_for([row])[row["id"]]
     with read_only() as connection:
         awaiting_activation = review.pending_account_of(connection, row) is not None
+        conflicts = review.conflicts_for(connection, [row])[row["id"]]
     return render(
         "admin/request.html",
         status,
         item=row,
+        conflicts=conflicts if row["status"] == "pending" else [],
         evidence=evidence,
         directory=review.directory_info(),
         awaiting_activation=awaiting_activation,
@@ -107,12 +114,14 @@ def refused(request_id: int, error: review.ReviewError, **form: Any) -> tuple[st
 @bp.post("/requests/<id:request_id>/approve")
 @librarian_required
 def approve(request_id: int) -> tuple[str, int]:
-    """Approve; the activation link is shown here once when no mail server is configured."""
+    """Approve (with how an unverified contact was verified); the activation link is shown
+    here once when no mail server is configured."""
+    contact = form_field("contact") or None
     try:
         with db.transaction(services().engine) as connection:
-            decision = review.approve(connection, request_id, actor=g.actor)
+            decision = review.approve(connection, request_id, actor=g.actor, contact=contact)
     except review.ReviewError as error:
-        return refused(request_id, error)
+        return refused(request_id, error, contact=contact)
     return decided(decision)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,6 +41,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     or_,
     select,
     text,
@@ -59,7 +60,7 @@ try:
 except ImportError:  # Windows: no writer queue; SQLite's busy timeout alone
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -114,11 +115,14 @@ account_requests = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint("role IN ('student', 'lecturer', 'staff')", name="ck_request_role"),
 )
-# One open (pending) request per member number: the race-free way to collapse duplicates.
+# One open (pending) request per member number and e-mail: the race-free way to collapse a
+# person's duplicates. Requests for one member number from different e-mails are all kept (a
+# stranger's request never hides the member's own); the review shows them as a conflict.
 OPEN_REQUEST = text("status = 'pending'")
-Index(
-    "uq_open_request_member",
+OPEN_REQUEST_CONTACT = Index(
+    "uq_open_request_contact",
     account_requests.c.member_id,
+    account_requests.c.email,
     unique=True,
     sqlite_where=OPEN_REQUEST,
     postgresql_where=OPEN_REQUEST,
@@ -452,11 +456,22 @@ def init_db(engine: Engine) -> None:
             connection.execute(select(func.pg_advisory_xact_lock(0x504F5254414C)))
         metadata.create_all(connection, checkfirst=True)
         move_resource_clicks(connection)
+        upgrade_schema(connection)
         recorded = connection.scalar(select(func.max(schema_version.c.version)))
         if recorded is None or recorded < SCHEMA_VERSION:
             connection.execute(
                 insert(schema_version).values(version=SCHEMA_VERSION, applied_at=utcnow())
             )
+
+
+def upgrade_schema(connection: Connection) -> None:
+    """Bring a database made by an older version up to this one (each step safe to repeat):
+    version 2 keeps one open request per member number *and e-mail* and the members' phone."""
+    connection.execute(text("DROP INDEX IF EXISTS uq_open_request_member"))
+    OPEN_REQUEST_CONTACT.create(connection, checkfirst=True)
+    columns = {column["name"] for column in inspect(connection).get_columns("library_members")}
+    if "phone" not in columns:
+        connection.execute(text("ALTER TABLE library_members ADD COLUMN phone VARCHAR(50)"))
 
 
 def current_schema_version(connection: Connection) -> int | None:
@@ -503,20 +518,22 @@ def insert_request_statement(dialect_name: str) -> Any:
     """INSERT a request unless an open one exists for the member number; RETURNING its id."""
     return (
         insert_for(dialect_name, account_requests)
-        .on_conflict_do_nothing(index_elements=["member_id"], index_where=OPEN_REQUEST)
+        .on_conflict_do_nothing(index_elements=["member_id", "email"], index_where=OPEN_REQUEST)
         .returning(account_requests.c.id)
     )
 
 
 OPEN_REQUEST_ID = select(account_requests.c.id).where(
-    account_requests.c.member_id == bindparam("member_id"), OPEN_REQUEST
+    account_requests.c.member_id == bindparam("member_id"),
+    account_requests.c.email == bindparam("email"),
+    OPEN_REQUEST,
 )
 
 
 def insert_request(
     connection: Connection | DriverTransaction, request: NewRequest
 ) -> tuple[int, bool]:
-    """Store a pending request unless one is open for that member number.
+    """Store a pending request unless one is open for that member number and e-mail.
 
     Returns (request id, created). Race-free: the partial unique index decides.
     """
@@ -531,7 +548,10 @@ def insert_request(
     new_id = connection.scalar(insert_request_statement(connection.dialect.name), values)
     if new_id is not None:
         return new_id, True
-    return connection.scalar(OPEN_REQUEST_ID, {"member_id": request.member_id}), False
+    found = connection.scalar(
+        OPEN_REQUEST_ID, {"member_id": request.member_id, "email": request.email}
+    )
+    return found, False
 
 
 # --- audit -----------------------------------------------------------------------------------
@@ -602,13 +622,22 @@ library_members = Table(
     Column("member_id", String(20), nullable=False),
     Column("name", String(100), nullable=False),
     Column("email", String(100)),
+    Column("phone", String(50)),
     Column("member_type", String(50)),
     Column("inst_name", String(100)),
     Column("expire_date", Date),
     Column("is_pending", Boolean),  # NULL = unknown: SLiMS' CSV export does not carry it
     Column("imported_at", UTCDateTime, nullable=False),
 )
-LIBRARY_MEMBER_FIELDS = ("member_id", "name", "email", "member_type", "inst_name", "expire_date")
+LIBRARY_MEMBER_FIELDS = (
+    "member_id",
+    "name",
+    "email",
+    "phone",
+    "member_type",
+    "inst_name",
+    "expire_date",
+)
 
 
 def replace_library_members(
@@ -616,7 +645,7 @@ def replace_library_members(
 ) -> tuple[int, int]:
     """Replace the whole snapshot with `members` in the caller's transaction; audit the count.
 
-    Each member maps LIBRARY_MEMBER_FIELDS (and optionally `is_pending`). Returns (stored,
+    Each member maps LIBRARY_MEMBER_FIELDS (`phone` and `is_pending` optional). Returns (stored,
     previously stored). Readers see the old snapshot until the transaction commits.
     """
     now = utcnow()
@@ -624,7 +653,8 @@ def replace_library_members(
     connection.execute(delete(library_members))
     rows = [
         {
-            **{field: member[field] for field in LIBRARY_MEMBER_FIELDS},
+            **{field: member[field] for field in LIBRARY_MEMBER_FIELDS if field != "phone"},
+            "phone": member.get("phone"),
             "is_pending": member.get("is_pending"),
             "member_key": member_key(member["member_id"]),
             "imported_at": now,
@@ -1455,6 +1485,32 @@ def list_requests(
 
 def get_request(connection: Connection, request_id: int) -> dict[str, Any] | None:
     return row_or_none(connection, review_query().where(account_requests.c.id == request_id))
+
+
+def open_requests_for_members(
+    connection: Connection, member_ids: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The pending requests of each member number (oldest first): more than one is a
+    conflict of contacts the librarian resolves."""
+    wanted = sorted(set(member_ids))
+    found: dict[str, list[dict[str, Any]]] = {member_id: [] for member_id in wanted}
+    if not wanted:
+        return found
+    statement = (
+        select(
+            account_requests.c.id,
+            account_requests.c.member_id,
+            account_requests.c.name,
+            account_requests.c.email,
+            account_requests.c.phone,
+            account_requests.c.created_at,
+        )
+        .where(account_requests.c.member_id.in_(wanted), OPEN_REQUEST)
+        .order_by(account_requests.c.created_at, account_requests.c.id)
+    )
+    for row in connection.execute(statement).mappings():
+        found[row["member_id"]].append(dict(row))
+    return found
 
 
 def count_pending(connection: Connection) -> int:

@@ -10,6 +10,13 @@ folded, academic titles and degrees ("dr.", "Ns.", "S.Kep", "A.Md.Keb", "M.Kes".
 punctuation removed. Equal token sets are `sama`; a close spelling (difflib ratio >= 0.85), the
 same letters spaced differently, or one name containing the other (two tokens or more) are
 `mirip`; anything else `berbeda`.
+
+The contact: the activation link goes to the request's e-mail, so whoever reads that mailbox
+gets the account. The contact is *verified* only when the request's e-mail is the one SLiMS
+holds for the member; otherwise the evidence never says `cocok`: it says what is unverified
+(SLiMS holds no e-mail, or another one; the phone compared likewise, as a hint) and how the
+librarian's guide verifies it (`CONTACT_ADVICE`), and approval then needs the way the contact
+was verified (`review.CONTACT_METHODS`).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from .slims_circulation import membership_expired
 
 NameVerdict = Literal["sama", "mirip", "berbeda"]
 EmailVerdict = Literal["sama", "berbeda", "tidak_diketahui"]
+PhoneVerdict = Literal["sama", "berbeda", "tidak_diketahui"]
 ProgrammeVerdict = Literal["mirip", "berbeda", "tidak_diketahui"]
 Outcome = Literal["cocok", "periksa", "tolak"]
 
@@ -51,6 +59,13 @@ TITLES = frozenset(
         "spkep", "spkepmat", "spkepan", "spkom", "spmat", "mars", "mbiomed", "mbiotech",
     }
 )  # fmt: skip
+CONTACT_ADVICE = (
+    "Tautan aktivasi dikirim ke e-mail permintaan ini; pastikan e-mail itu milik anggota: "
+    "catat e-mail itu di data anggota SLiMS bila anggota datang sendiri, atau minta anggota "
+    "mengonfirmasi langsung di meja layanan atau lewat WhatsApp ke nomor telepon di SLiMS "
+    "sambil menunjukkan kartu mahasiswa/kartu anggota. Tanpa itu, jangan setujui."
+)
+NOT_DIGIT = re.compile(r"\D+")
 TOKEN_SPLIT = re.compile(r"[\s,;/]+")
 NOT_WORD = re.compile(r"[^\w]+")
 
@@ -81,6 +96,17 @@ class MemberEvidence:
     findings: tuple[str, ...]
     suggestion: str
     unavailable: str | None = None
+    phone: PhoneVerdict = "tidak_diketahui"
+
+    @property
+    def contact_verified(self) -> bool:
+        """The request's e-mail is the one SLiMS holds for the member."""
+        return self.email == "sama"
+
+    @property
+    def contact_advice(self) -> str | None:
+        """How to verify the contact (Indonesian), or None when it is verified."""
+        return None if self.contact_verified else CONTACT_ADVICE
 
 
 def strip_accents(value: str) -> str:
@@ -125,6 +151,36 @@ def compare_emails(requested: str | None, recorded: str | None) -> EmailVerdict:
         return "tidak_diketahui"
     same = requested.strip().casefold() == recorded.strip().casefold()
     return "sama" if same else "berbeda"
+
+
+def phone_digits(value: str | None) -> str:
+    """A phone number's digits, the country code 62 written as the trunk prefix 0."""
+    digits = NOT_DIGIT.sub("", value or "")
+    return "0" + digits[2:] if digits.startswith("62") else digits
+
+
+def compare_phones(requested: str | None, recorded: str | None) -> PhoneVerdict:
+    ours, theirs = phone_digits(requested), phone_digits(recorded)
+    if not ours or not theirs:
+        return "tidak_diketahui"
+    return "sama" if ours == theirs else "berbeda"
+
+
+def contact_findings(email: EmailVerdict, phone: PhoneVerdict) -> list[str]:
+    """What is unverified about the request's contact (empty when its e-mail is SLiMS')."""
+    if email == "sama":
+        return []
+    where = (
+        "SLiMS tidak menyimpan e-mail anggota ini"
+        if email == "tidak_diketahui"
+        else "berbeda dengan e-mail di SLiMS"
+    )
+    findings = [f"e-mail belum terverifikasi ({where})"]
+    if phone == "sama":
+        findings.append("telepon sama dengan di SLiMS (konfirmasi lewat nomor itu)")
+    elif phone == "berbeda":
+        findings.append("telepon berbeda dengan di SLiMS")
+    return findings
 
 
 def compare_programme(requested: str | None, inst_name: str | None) -> ProgrammeVerdict:
@@ -202,14 +258,14 @@ def evaluate(
         findings.append(expiry_finding)
     if record.is_pending:
         findings.append("keanggotaan masih tertunda (pending)")
-    if email == "berbeda":
-        findings.append("e-mail berbeda")
+    phone = compare_phones(request_value(request, "phone"), record.phone)
+    findings += contact_findings(email, phone)
     notes = [] if programme != "berbeda" else ["program studi berbeda"]
     outcome: Outcome = "periksa" if findings else "cocok"
     suggestion = (
         "Periksa: " + "; ".join(findings + notes)
         if findings
-        else "Cocok: data anggota sesuai" + ("" if not notes else f" ({notes[0]})")
+        else "Cocok: data anggota dan e-mail sesuai SLiMS" + ("" if not notes else f" ({notes[0]})")
     )
     return MemberEvidence(
         member_id=member_id,
@@ -223,6 +279,7 @@ def evaluate(
         outcome=outcome,
         findings=tuple(findings + notes),
         suggestion=suggestion,
+        phone=phone,
     )
 
 

@@ -36,7 +36,8 @@ DATABASE_UNAVAILABLE = "Daftar anggota sedang tidak dapat dibaca; coba lagi nant
 
 @dataclass(frozen=True)
 class MemberRecord:
-    """One member as the member database knows them. `is_pending` None = not known."""
+    """One member as the member database knows them (e-mail and phone are the contacts SLiMS
+    holds: `member_email`, `member_phone`). `is_pending` None = not known."""
 
     member_id: str
     name: str
@@ -46,6 +47,7 @@ class MemberRecord:
     expire_date: date | None
     is_pending: bool | None
     source: Source
+    phone: str | None = None
 
 
 class DirectoryUnavailable(RuntimeError):
@@ -100,6 +102,7 @@ class ImportedDirectory:
             expire_date=row["expire_date"],
             is_pending=row["is_pending"],
             source="csv",
+            phone=row["phone"],
         )
 
     def snapshot(self) -> tuple[int, datetime | None]:
@@ -135,6 +138,7 @@ def record_from_slims(row: Mapping[str, Any]) -> MemberRecord:
         expire_date=as_date(row["expire_date"]),
         is_pending=bool(row["is_pending"]),
         source="slims",
+        phone=blank_to_none(row["member_phone"]),
     )
 
 

@@ -68,6 +68,7 @@ def show_command(member_id: str) -> None:
         ("Nomor anggota", record.member_id),
         ("Nama", record.name),
         ("E-mail", record.email or "-"),
+        ("Telepon", record.phone or "-"),
         ("Jenis anggota", record.member_type or "-"),
         ("Institusi/prodi", record.inst_name or "-"),
         ("Berlaku sampai", expire),

@@ -1,9 +1,10 @@
 """One password for the portal and SLiMS' member area (with `PORTAL_SLIMS_WRITE=1`).
 
 The rule: whenever a patron's portal password is set (activation, reset, change; all through
-`accounts.store_password`), the member's SLiMS `member.mpasswd` gets the same password as a
-bcrypt hash in the `$2y$10$` form PHP's `password_hash`/`password_verify` use, so the patron
-logs in to both with one password. The `bcrypt` package writes `$2b$`; the algorithm is the
+`accounts.store_password`) and the account's e-mail is the one SLiMS holds for the member,
+the member's SLiMS `member.mpasswd` gets the same password as a bcrypt hash in the `$2y$10$`
+form PHP's `password_hash`/`password_verify` use, so the patron logs in to both with one
+password. The `bcrypt` package writes `$2b$`; the algorithm is the
 same, only the prefix differs.
 
 "The same password" means: what the patron types in SLiMS' OPAC login must verify. SLiMS does
@@ -49,6 +50,7 @@ class Outcome(Enum):
     NOT_ENABLED = "not_enabled"
     UPDATED = "ok"
     NO_MEMBER = "no_member"
+    OTHER_EMAIL = "other_email"
     UNAVAILABLE = "unavailable"
 
 
@@ -60,6 +62,11 @@ MESSAGES = {
     Outcome.NO_MEMBER: (
         "Kata sandi area anggota SLiMS tidak diganti: nomor anggota Anda tidak ditemukan di "
         "SLiMS. Hubungi perpustakaan."
+    ),
+    Outcome.OTHER_EMAIL: (
+        "Kata sandi area anggota SLiMS tidak diganti: e-mail akun Anda bukan e-mail yang "
+        "tercatat di data anggota SLiMS. Minta perpustakaan mencatat e-mail Anda di SLiMS, lalu "
+        "ganti kata sandi portal lagi."
     ),
     Outcome.UNAVAILABLE: (
         "Kata sandi portal sudah diganti, tetapi kata sandi area anggota SLiMS belum: SLiMS "
@@ -128,18 +135,29 @@ def slims_password_hash(password: str) -> str:
     return "$2y$" + hashed.removeprefix("$2b$")
 
 
-def set_slims_password(member_id: str, password: str) -> Outcome:
-    """Store the member-area password in SLiMS (with write access); never raises for SLiMS."""
+def same_email(ours: str, theirs: str | None) -> bool:
+    return bool(theirs) and ours.strip().casefold() == (theirs or "").strip().casefold()
+
+
+def set_slims_password(member_id: str, email: str, password: str) -> Outcome:
+    """Store the member-area password in SLiMS (with write access) when the account's `email`
+    is the one SLiMS holds for the member: an account approved for another contact never
+    sets the member's SLiMS password. Never raises for SLiMS."""
     engine = write_engine()
     if engine is None:
         return Outcome.NOT_ENABLED
     mpasswd = slims_password_hash(password)
     try:
         with slims.slims_transaction(engine) as connection:
-            found = slims.set_member_password(connection, member_id, mpasswd)
+            found = slims.find_member(connection, member_id)
+            if found is None:
+                return Outcome.NO_MEMBER
+            if not same_email(email, found["member_email"]):
+                return Outcome.OTHER_EMAIL
+            slims.set_member_password(connection, found["member_id"], mpasswd)
     except slims.SlimsUnavailable:
         return Outcome.UNAVAILABLE
-    return Outcome.UPDATED if found else Outcome.NO_MEMBER
+    return Outcome.UPDATED
 
 
 def share_with_slims(
@@ -147,7 +165,7 @@ def share_with_slims(
 ) -> Outcome:
     """Give SLiMS the password just stored for `account` (the caller's transaction gets the
     audit row) and tell the patron how it went."""
-    outcome = set_slims_password(account["member_id"], password)
+    outcome = set_slims_password(account["member_id"], account["email"], password)
     if outcome is Outcome.NOT_ENABLED:
         return outcome
     db.add_audit(connection, action="slims_password_set", outcome=outcome.value, actor=actor)

@@ -9,6 +9,12 @@ Rules:
   (`pending_activation`) with its activation token, the activation e-mail in the outbox, audit
   rows. Without a mail server the link is returned once to be handed over (audit
   `link_handed_over`); it is not stored anywhere (only the token's hash is).
+- Requests for one member number from different e-mails are a *conflict*: none of them can
+  be approved until the librarian has rejected the others (`ConflictingRequests`).
+- A request whose contact is unverified (its e-mail is not the one SLiMS holds; see
+  `member_check`) is approved only with the way the librarian verified it
+  (`CONTACT_METHODS`), recorded in the audit (`contact:<method>`); a verified one records
+  `contact:slims_email`.
 - Reject, in one transaction: status `rejected`, the reason, the rejection e-mail, audit.
 - Every decision first records SOP step 2 (audit `checked` for that librarian and request, if
   not yet there), so a decision straight from the queue still leaves the check on record.
@@ -78,6 +84,13 @@ REJECT_REASONS = (
         "Permintaan Anda yang lain sedang atau sudah diproses; tidak perlu mengajukan lagi.",
     ),
 )
+# How a librarian verified an unverified contact (the guide's ways), for the approval form
+# and `requests approve --contact`.
+CONTACT_METHODS = {
+    "slims": "E-mail itu kini tercatat di data anggota SLiMS (diperiksa di SLiMS)",
+    "whatsapp": "Anggota mengonfirmasi lewat WhatsApp ke nomor di SLiMS, dengan kartu anggota",
+    "langsung": "Anggota datang langsung ke meja layanan dan menunjukkan kartu anggota",
+}
 OTHER_REASON_ADVICE = (
     "Hubungi perpustakaan (datang ke meja layanan atau balas e-mail ini) bila ada pertanyaan."
 )
@@ -111,6 +124,29 @@ class AccountAlreadyActive(ReviewError):
 
 class InvalidReason(ReviewError):
     pass
+
+
+class ConflictingRequests(ReviewError):
+    """Other pending requests name the same member number with another contact."""
+
+    def __init__(self, request_id: int, others: Iterable[int]) -> None:
+        listed = ", ".join(f"#{other}" for other in others)
+        super().__init__(
+            f"Permintaan #{request_id} tidak disetujui: nomor anggota yang sama juga diminta "
+            f"dari kontak lain ({listed}). Pastikan mana yang milik anggota, tolak yang lain, "
+            "lalu setujui."
+        )
+
+
+class ContactUnverified(ReviewError):
+    """Approval of an unverified contact without saying how it was verified."""
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__(
+            f"Permintaan #{request_id} tidak disetujui: e-mail pemohon belum terverifikasi "
+            "(bukan e-mail anggota di SLiMS). Verifikasi dulu sesuai panduan, lalu pilih cara "
+            "verifikasinya."
+        )
 
 
 class NoPendingActivation(ReviewError):
@@ -215,8 +251,40 @@ def claim(connection: Connection, request_id: int, status: str) -> dict[str, Any
     return get_request(connection, request_id)
 
 
-def approve(connection: Connection, request_id: int, *, actor: str) -> Decision:
+def conflicts_for(
+    connection: Connection, rows: Iterable[Mapping[str, Any]]
+) -> dict[int, list[dict[str, Any]]]:
+    """For each request (by id), the other pending requests of its member number."""
+    rows = list(rows)
+    found = db.open_requests_for_members(connection, [row["member_id"] for row in rows])
+    return {
+        row["id"]: [other for other in found[row["member_id"]] if other["id"] != row["id"]]
+        for row in rows
+    }
+
+
+def contact_verification(row: Mapping[str, Any], contact: str | None) -> str:
+    """The audit code of how `row`'s contact is verified: `slims_email` when the member check
+    finds its e-mail in SLiMS, else the librarian's `contact` (one of CONTACT_METHODS);
+    raises ContactUnverified."""
+    if evidence_for([row])[row["id"]].contact_verified:
+        return "slims_email"
+    if contact in CONTACT_METHODS:
+        return contact
+    raise ContactUnverified(row["id"])
+
+
+def approve(
+    connection: Connection, request_id: int, *, actor: str, contact: str | None = None
+) -> Decision:
     """Approve in the caller's transaction (see the module's rule); raises ReviewError."""
+    pending = get_request(connection, request_id)
+    if pending["status"] != "pending":
+        raise NotPending(request_id, pending["status"])
+    others = conflicts_for(connection, [pending])[request_id]
+    if others:
+        raise ConflictingRequests(request_id, [other["id"] for other in others])
+    verified_by = contact_verification(pending, contact)
     record_check(connection, request_id, actor=actor)
     row = claim(connection, request_id, "approved")
     try:
@@ -232,7 +300,14 @@ def approve(connection: Connection, request_id: int, *, actor: str) -> Decision:
         decided_by=actor,
         account_id=account_id,
     )
-    db.add_audit(connection, action="approved", outcome="ok", actor=actor, request_id=request_id)
+    db.add_audit(
+        connection,
+        action="approved",
+        outcome="ok",
+        actor=actor,
+        reason=f"contact:{verified_by}",
+        request_id=request_id,
+    )
     mail_id, link = deliver_activation(connection, row, row["email"], token, actor=actor)
     return Decision(
         request_id, "approved", row["member_id"], account_id, mail_id=mail_id, handover_link=link

@@ -81,6 +81,7 @@ def show_command(request_id: int) -> None:
         ("Nomor anggota", row["member_id"]),
         ("Nama", f"{row['name']} | anggota: {record.name if record else '-'}"),
         ("E-mail", f"{row['email']} | anggota: {(record.email or '-') if record else '-'}"),
+        ("Telepon", f"{row['phone'] or '-'} | anggota: {(record.phone or '-') if record else '-'}"),
         (
             "Program studi",
             f"{row['programme']} | anggota: {(record.inst_name or '-') if record else '-'}",
@@ -88,6 +89,14 @@ def show_command(request_id: int) -> None:
         ("Sumber data anggota", review.directory_info().source),
         ("Saran", evidence.suggestion),
     ]
+    if evidence.contact_advice and evidence.known is not False:
+        lines.append(("Kontak", evidence.contact_advice + " (`requests approve ID --contact`)"))
+    if row["status"] == "pending":
+        with services().engine.connect() as connection:
+            others = review.conflicts_for(connection, [row])[request_id]
+        if others:
+            listed = ", ".join(f"#{other['id']} ({other['email']})" for other in others)
+            lines.append(("Konflik", f"nomor anggota yang sama juga diminta oleh {listed}"))
     if row["decided_at"] is not None:
         reason = f"; alasan: {row['reason']}" if row["reason"] else ""
         lines.append(
@@ -99,13 +108,21 @@ def show_command(request_id: int) -> None:
 
 @requests_cli.command("approve")
 @click.argument("request_id", type=ROW_ID_TYPE)
+@click.option(
+    "--contact",
+    type=click.Choice(sorted(review.CONTACT_METHODS)),
+    default=None,
+    help="Cara e-mail pemohon diverifikasi, bila belum tercatat di SLiMS: "
+    + "; ".join(f"{code} = {text}" for code, text in review.CONTACT_METHODS.items())
+    + ".",
+)
 @BY_OPTION
-def approve_command(request_id: int, username: str | None) -> None:
+def approve_command(request_id: int, contact: str | None, username: str | None) -> None:
     """Approve a request: the account is made and the activation link sent (or printed once)."""
     actor = actor_for(username)
     try:
         with db.transaction(services().engine) as connection:
-            decision = review.approve(connection, request_id, actor=actor)
+            decision = review.approve(connection, request_id, actor=actor, contact=contact)
     except review.ReviewError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Permintaan #{request_id} disetujui (nomor anggota {decision.member_id}).")

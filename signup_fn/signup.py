@@ -1,9 +1,10 @@
 """`POST /api/signup`: a patron's account request (SOP step 1).
 
 Every outcome is decided and audited in one write transaction: rate limits (per client address,
-then per member number), validation, the honeypot and minimum fill time, then the insert that
-collapses duplicates. New and duplicate requests, honeypot and too-fast posts all get the same
-answer (202, or a redirect to the thank-you page for a form post): nothing to enumerate.
+then per member number and e-mail), validation, the honeypot and minimum fill time, then the
+insert that collapses a person's duplicates (one open request per member number and e-mail).
+New and duplicate requests, honeypot and too-fast posts all get the same answer (202, or a
+redirect to the thank-you page for a form post): nothing to enumerate.
 """
 
 from __future__ import annotations
@@ -100,16 +101,18 @@ class LimitCheck:
 
 
 def limit_checks(signup: SignupRequest | None) -> list[LimitCheck]:
-    """The limits of this post, in order: the client address, then the member number.
+    """The limits of this post, in order: the client address, then the member number with
+    the e-mail (counted per e-mail, so someone else's requests for a member number never
+    block the member's own).
 
     Computed before the write transaction (keyed hashes cost CPU, the lock is shared); a
     limit turned off (count 0) is left out.
     """
     config = current_app.config
-    limits = [
-        ("address", request.remote_addr or "unknown", "RATE_LIMIT_ADDRESS"),
-        *([("member", signup.member_id, "RATE_LIMIT_MEMBER")] if signup is not None else []),
-    ]
+    limits = [("address", request.remote_addr or "unknown", "RATE_LIMIT_ADDRESS")]
+    if signup is not None:
+        contact = f"{signup.member_id}\n{signup.email.casefold()}"
+        limits.append(("member", contact, "RATE_LIMIT_MEMBER"))
     checks = []
     for scope, value, setting in limits:
         limit = Limit(config[f"{setting}_COUNT"], config[f"{setting}_WINDOW"])

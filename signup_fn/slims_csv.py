@@ -55,6 +55,7 @@ MAX_LENGTHS = {
     "member_name": 100,
     "member_type_name": 50,
     "member_email": 100,
+    "member_phone": 50,
     "inst_name": 100,
 }
 
@@ -74,6 +75,7 @@ class ExportedMember:
     member_id: str
     name: str
     email: str | None
+    phone: str | None
     member_type: str | None
     inst_name: str | None
     expire_date: date | None
@@ -213,6 +215,7 @@ def member_from(fields: list[str], line: int) -> tuple[ExportedMember | None, li
         member_id=values["member_id"],
         name=values["member_name"],
         email=values["member_email"] or None,
+        phone=values["member_phone"] or None,
         member_type=values["member_type_name"] or None,
         inst_name=values["inst_name"] or None,
         expire_date=dates["expire_date"],

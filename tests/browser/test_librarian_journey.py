@@ -211,7 +211,7 @@ def test_login_from_a_go_link_continues_to_the_resource(
     patron = new_page()
     sign_up(patron, member)
     request_id, _ = request_of(portal, member.member_id)
-    portal.flask("requests", "approve", str(request_id))
+    portal.flask("requests", "approve", str(request_id), "--contact", "langsung")
     body = body_of(mail_to(portal, member.email, APPROVED_SUBJECT))
     patron.goto(re.findall(r"http\S+/activate/\S+", body)[0])
     patron.locator("#password").fill(PATRON_PASSWORD)

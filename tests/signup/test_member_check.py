@@ -104,7 +104,7 @@ def test_a_matching_member_is_cocok() -> None:
         "mirip",
     )
     assert evidence.outcome == "cocok"
-    assert evidence.suggestion == "Cocok: data anggota sesuai"
+    assert evidence.suggestion == "Cocok: data anggota dan e-mail sesuai SLiMS"
     assert evidence.findings == ()
 
 
@@ -128,7 +128,7 @@ def test_expired_pending_and_other_email_are_all_listed() -> None:
     assert evidence.outcome == "periksa"
     assert evidence.suggestion == (
         "Periksa: keanggotaan berakhir 28-02-2026; keanggotaan masih tertunda (pending); "
-        "e-mail berbeda"
+        "e-mail belum terverifikasi (berbeda dengan e-mail di SLiMS)"
     )
 
 
@@ -137,15 +137,25 @@ def test_membership_ending_today_is_not_expired() -> None:
 
 
 def test_unknown_facts_stay_unknown_and_do_not_block() -> None:
-    record = replace(RECORD, is_pending=None, email=None, inst_name=None)
+    record = replace(RECORD, is_pending=None, inst_name=None)
     evidence = evaluate(REQUEST, record, TODAY)
     assert (evidence.expired, evidence.pending, evidence.email, evidence.programme) == (
         False,
         None,
-        "tidak_diketahui",
+        "sama",
         "tidak_diketahui",
     )
     assert evidence.outcome == "cocok"
+
+
+def test_an_email_slims_does_not_hold_is_never_cocok() -> None:
+    evidence = evaluate(REQUEST, replace(RECORD, email=None), TODAY)
+    assert evidence.email == "tidak_diketahui" and not evidence.contact_verified
+    assert evidence.outcome == "periksa"
+    assert evidence.suggestion == (
+        "Periksa: e-mail belum terverifikasi (SLiMS tidak menyimpan e-mail anggota ini)"
+    )
+    assert evidence.contact_advice is not None and "WhatsApp" in evidence.contact_advice
 
 
 def test_no_real_expiry_is_expired_as_in_slims() -> None:
@@ -161,7 +171,9 @@ def test_another_programme_is_only_a_note() -> None:
     record = replace(RECORD, inst_name="Teknologi Laboratorium Medis")
     evidence = evaluate(REQUEST, record, TODAY)
     assert evidence.outcome == "cocok"
-    assert evidence.suggestion == "Cocok: data anggota sesuai (program studi berbeda)"
+    assert (
+        evidence.suggestion == "Cocok: data anggota dan e-mail sesuai SLiMS (program studi berbeda)"
+    )
 
 
 def test_a_similar_name_asks_for_a_look() -> None:
@@ -187,7 +199,7 @@ def test_check_request_on_the_imported_list(
     with app.app_context():
         evidence = check_request(REQUEST, member_directory(), TODAY)
         missing = check_request({**REQUEST, "member_id": "P0"}, member_directory(), TODAY)
-    assert evidence.outcome == "cocok" and evidence.record is not None
+    assert evidence.outcome == "periksa" and evidence.record is not None
     assert evidence.record.source == "csv" and evidence.email == "tidak_diketahui"
     assert missing.outcome == "tolak"
 

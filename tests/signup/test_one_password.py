@@ -69,7 +69,7 @@ def test_the_hash_is_php_bcrypt(php: str) -> None:
 def test_activation_reset_and_change_set_the_slims_password(
     make_app: Callable[..., Flask], slims: Slims, php: str
 ) -> None:
-    member_id = slims.member()
+    member_id = slims.member(member_email="siti@example.ac.id")  # the account's e-mail
     app = make_app(SLIMS_DATABASE_URL=slims.url, SLIMS_WRITE=True)
     client = app.test_client()
     active_account(app, client, member_id)  # activation

@@ -57,7 +57,9 @@ def test_invalid_values_use_the_sign_up_forms_messages_and_change_nothing(app: F
 
 def test_approved_request_and_pending_account_follow_the_new_address(app: Flask) -> None:
     request_id = add_request(app)
-    approval = app.test_cli_runner().invoke(args=["requests", "approve", str(request_id)])
+    approval = app.test_cli_runner().invoke(
+        args=["requests", "approve", str(request_id), "--contact", "langsung"]
+    )
     assert approval.exit_code == 0
     result = invoke(app, MEMBER, "--email", "baru@example.ac.id", "--phone", "")
     assert result.exit_code == 0, result.output

@@ -30,7 +30,9 @@ def known_data(app: Flask) -> None:
     for index, minutes in enumerate(DECISION_MINUTES):
         request_id = add_request(app, member_id=f"P{index}", email=f"p{index}@example.ac.id")
         if index < 8:
-            result = runner.invoke(args=["requests", "approve", str(request_id)])
+            result = runner.invoke(
+                args=["requests", "approve", str(request_id), "--contact", "langsung"]
+            )
         else:
             result = runner.invoke(
                 args=["requests", "reject", str(request_id), "--reason", "bukan_anggota"]

@@ -22,7 +22,7 @@ def approve(client: FlaskClient, request_id: int, **kwargs: object) -> object:
     return post_form(
         client,
         f"/admin/requests/{request_id}/approve",
-        {},
+        {"contact": "langsung"},
         form_path=f"/admin/requests/{request_id}",
         **kwargs,
     )
@@ -53,7 +53,7 @@ def test_approve_sends_the_activation_mail_with_a_base_url_link(
         client.set_cookie(cookie.key, cookie.value, domain="evil.example")
     response = client.post(
         f"/admin/requests/{request_id}/approve",
-        data={"csrf_token": token.group(1)},
+        data={"csrf_token": token.group(1), "contact": "langsung"},
         headers={"Host": "evil.example"},
     )
     page = response.get_data(as_text=True)
@@ -144,8 +144,12 @@ def test_a_second_decision_is_refused(app: Flask, client: FlaskClient) -> None:
     request_id = add_request(app)
     page = client.get(f"/admin/requests/{request_id}").get_data(as_text=True)
     token = CSRF_FIELD.search(page).group(1)
-    first = client.post(f"/admin/requests/{request_id}/approve", data={"csrf_token": token})
-    double = client.post(f"/admin/requests/{request_id}/approve", data={"csrf_token": token})
+    first = client.post(
+        f"/admin/requests/{request_id}/approve", data={"csrf_token": token, "contact": "langsung"}
+    )
+    double = client.post(
+        f"/admin/requests/{request_id}/approve", data={"csrf_token": token, "contact": "langsung"}
+    )
     other = client.post(
         f"/admin/requests/{request_id}/reject",
         data={"csrf_token": token, "reason": "permintaan_ganda"},
@@ -207,12 +211,12 @@ def test_cli_list_show_approve_reject(app: Flask, runner: object) -> None:
     assert "2 permintaan." in result.output
     shown = runner.invoke(args=["requests", "show", str(first)])
     assert "Siti Nurhaliza" in shown.output and "Periksa manual" in shown.output
-    approved = runner.invoke(args=["requests", "approve", str(first)])
+    approved = runner.invoke(args=["requests", "approve", str(first), "--contact", "langsung"])
     assert approved.exit_code == 0, approved.output
     assert (
         ACTIVATION_LINK.search(approved.output) and "tidak akan ditampilkan lagi" in approved.output
     )
-    again = runner.invoke(args=["requests", "approve", str(first)])
+    again = runner.invoke(args=["requests", "approve", str(first), "--contact", "langsung"])
     assert again.exit_code == 1 and "sudah disetujui" in again.output
     assert ACTIVATION_LINK.search(again.output) is None
     librarian_id = librarian_login(app, app.test_client())

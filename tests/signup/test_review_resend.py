@@ -19,7 +19,9 @@ RESEND_BUTTON = "Kirim ulang tautan aktivasi"
 
 def approve_by_cli(app: Flask, request_id: int) -> str:
     """Approve without a mail server; returns the activation link handed over."""
-    result = app.test_cli_runner().invoke(args=["requests", "approve", str(request_id)])
+    result = app.test_cli_runner().invoke(
+        args=["requests", "approve", str(request_id), "--contact", "langsung"]
+    )
     assert result.exit_code == 0, result.output
     return ACTIVATION_LINK.search(result.output).group(0)
 
@@ -65,7 +67,12 @@ def test_admin_button_resends_by_mail(make_app, smtp_server) -> None:
     request_id = add_request(app)
     pending_page = client.get(f"/admin/requests/{request_id}").get_data(as_text=True)
     assert RESEND_BUTTON not in pending_page
-    post_form(client, f"/admin/requests/{request_id}/approve", {}, form_path="/admin/")
+    post_form(
+        client,
+        f"/admin/requests/{request_id}/approve",
+        {"contact": "langsung"},
+        form_path="/admin/",
+    )
     detail = f"/admin/requests/{request_id}"
     assert RESEND_BUTTON in client.get(detail).get_data(as_text=True)
 
@@ -115,7 +122,9 @@ def test_deciding_from_the_queue_records_the_check_first(app: Flask, client: Fla
     librarian_id = librarian_login(app, client)
     approved = add_request(app)
     rejected = add_request(app, member_id="P27820121002", email="budi@example.ac.id")
-    post_form(client, f"/admin/requests/{approved}/approve", {}, form_path="/admin/")
+    post_form(
+        client, f"/admin/requests/{approved}/approve", {"contact": "langsung"}, form_path="/admin/"
+    )
     post_form(
         client,
         f"/admin/requests/{rejected}/reject",
@@ -136,10 +145,10 @@ def test_check_is_not_recorded_twice_nor_for_a_refused_decision(
     request_id = add_request(app)
     detail = f"/admin/requests/{request_id}"
     client.get(detail)  # the check, on viewing
-    post_form(client, f"{detail}/approve", {}, form_path=detail)
+    post_form(client, f"{detail}/approve", {"contact": "langsung"}, form_path=detail)
     other = app.test_client()
     other_id = librarian_login(app, other, "tono")
-    late = post_form(other, f"{detail}/approve", {}, form_path="/admin/")
+    late = post_form(other, f"{detail}/approve", {"contact": "langsung"}, form_path="/admin/")
     assert late.status_code == 409
     checked = [row["actor"] for row in audit_rows(app) if row["action"] == "checked"]
     assert checked == [f"librarian:{librarian_id}"]
