@@ -82,5 +82,8 @@ def page_url(src_path: str, settings: SiteSettings) -> str:
 
 
 def root_of(src_path: str, settings: SiteSettings) -> str:
-    """The relative prefix that leads from a page back to the site root ("", "../", ...)."""
+    """The relative prefix that leads from a page back to the site root ("", "../", ...):
+    from its published URL, or from its Markdown file for a builder that rewrites links."""
+    if settings.source_relative_links:
+        return "../" * src_path.count("/")
     return "../" * page_url(src_path, settings).count("/")

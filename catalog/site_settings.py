@@ -41,6 +41,9 @@ class SiteSettings:
     issues_url: str = ""  # the repository's issues; pages link to its issue forms ({it}/new?...)
     catalog_file: str = DEFAULT_CATALOG_FILE  # relative to the folder of mkdocs.yml
     directory_urls: bool = True  # mkdocs' use_directory_urls: /sumber/<id>/ or sumber/<id>.html
+    # Links relative to the Markdown file, as a builder that rewrites them (Zensical) reads
+    # them; False: relative to the published page, as the MkDocs hook publishes them as is.
+    source_relative_links: bool = False
     site_url: str = ""  # mkdocs' site_url, ending in "/"; "" = page addresses stay relative
     site_description: str = ""  # mkdocs' site_description
     library_name: str = ""  # extra.catalog.library_name, else mkdocs' site_name

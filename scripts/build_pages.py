@@ -1,15 +1,19 @@
 """Write the catalog's generated pages into a folder, for a build that runs no MkDocs hooks.
 
 Usage: python scripts/build_pages.py OUT_DIR [--config mkdocs.yml] [--catalog PATH]
+       [--source-relative-links]
 
 The same generator as hooks/catalog_pages.py: copy docs/ somewhere, run this into the copy,
-then run e.g. Zensical on it. Prints each problem as `resources.yml:LINE: ID: message` and
+then run e.g. Zensical on it (with --source-relative-links: Zensical resolves a page's links
+from its Markdown file, as Markdown links are, where the MkDocs hook publishes them as is).
+Prints each problem as `resources.yml:LINE: ID: message` and
 exits 1 when the catalog is invalid.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -49,12 +53,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path, help="folder to write the pages into")
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
     parser.add_argument("--catalog", type=Path, help="catalog file (default: extra.catalog.file)")
+    parser.add_argument(
+        "--source-relative-links",
+        action="store_true",
+        help="links relative to each Markdown file (for Zensical) instead of its published URL",
+    )
     args = parser.parse_args(argv)
     try:
         settings = read_settings(args.config)
     except (OSError, SettingsError) as error:
         print(error, file=sys.stderr)
         return 1
+    if args.source_relative_links:
+        settings = dataclasses.replace(settings, source_relative_links=True)
     catalog = args.catalog or args.config.parent / settings.catalog_file
     try:
         loaded = load_catalog(catalog, today=settings.today())

@@ -42,9 +42,7 @@ def resource_links(built_site: BuiltSite, page: str) -> dict[str, list]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_resource_links_keep_their_url_and_report_the_use(
-    built_site: BuiltSite, page: str
-) -> None:
+def test_resource_links_keep_their_url_and_report_the_use(built_site: BuiltSite, page: str) -> None:
     found = resource_links(built_site, page)
     assert found, f"{page} links to no resource"
     access = {r.id: r.access.value for r in built_site.loaded.catalog.resources}

@@ -69,14 +69,15 @@ def test_permissions_default_to_read_only(name):
 def test_pull_requests_validate_build_and_check_changed_links():
     workflow = load("pr.yml")
     assert set(workflow["on"]) == {"pull_request"}
-    [job] = workflow["jobs"].values()
-    assert job["permissions"] == {"contents": "read"}
-    uses = uses_of(workflow)
+    assert set(workflow["jobs"]) == {"check", "zensical"}
+    job = workflow["jobs"]["check"]
+    assert all(j["permissions"] == {"contents": "read"} for j in workflow["jobs"].values())
+    uses = [step["uses"] for step in job["steps"] if "uses" in step]
     assert uses[0].startswith("actions/checkout@")
     assert any(action.startswith("actions/setup-python@") for action in uses)
-    checkout = steps_of(workflow)[0]
+    checkout = job["steps"][0]
     assert checkout["with"]["fetch-depth"] == 0
-    runs = [step.get("run", "") for step in steps_of(workflow)]
+    runs = [step.get("run", "") for step in job["steps"]]
     order = [
         next(i for i, run in enumerate(runs) if "pip install" in run),
         next(
@@ -89,6 +90,16 @@ def test_pull_requests_validate_build_and_check_changed_links():
     assert "--changed-from" in runs[order[3]] and "--github" in runs[order[3]]
     # untrusted input reaches the shell through env, never through ${{ }} in `run`
     assert "${{" not in runs_of(workflow)
+
+
+def test_pull_requests_build_the_same_site_with_zensical():
+    job = load("pr.yml")["jobs"]["zensical"]
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any("-e '.[dev]'" in run for run in runs)  # the dev extra brings Zensical
+    build = next(i for i, run in enumerate(runs) if "scripts/build_zensical.py" in run)
+    compare = next(i for i, run in enumerate(runs) if "tests/site/test_zensical.py" in run)
+    assert build < compare
+    assert job["steps"][compare]["env"]["CI"] == "true"  # a missing Zensical fails, not skips
 
 
 def test_main_is_built_and_deployed_to_pages():
