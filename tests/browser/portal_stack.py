@@ -187,9 +187,10 @@ def running_portal(
     *,
     catalog: Path = REPO_ROOT / "resources.yml",
     extra_env: Mapping[str, str] | None = None,
+    strict: bool = True,
 ) -> Iterator[Portal]:
     """Start the SMTP server, the site server and the function, and build the site between
-    them; stop all three after."""
+    them; stop all three after. `strict=False` builds a synthetic catalog (see build_site)."""
     site_dir = folder / "site"
     site_dir.mkdir(parents=True, exist_ok=True)
     database_url = sqlite_url(folder / "portal.sqlite3")
@@ -210,7 +211,7 @@ def running_portal(
                 config = write_site_config(
                     folder, site_url=site_origin, function_url=function.base_url
                 )
-                build_site(config, site_dir, catalog)
+                build_site(config, site_dir, catalog, strict=strict)
                 function_env = {**settings, "PORTAL_BASE_URL": function.base_url}
                 yield Portal(
                     site_origin, function, database_url, site_dir, catalog, smtp, function_env
