@@ -155,7 +155,7 @@ def ask_for_account(function: DeployedFunction, member_id: str, email: str) -> i
 def activation_link(function: DeployedFunction, smtp: SmtpServer, member_id: str) -> str:
     email = f"{member_id.lower()}@example.ac.id"
     request_id = ask_for_account(function, member_id, email)
-    function.flask("requests", "approve", str(request_id))
+    function.flask("requests", "approve", str(request_id), "--contact", "langsung")
     return link_in(wait_for_mail(smtp, email, "disetujui"), "activate")
 
 
@@ -207,7 +207,9 @@ def test_admin_decisions_over_https(
     approved = ask_for_account(deployed, "P2026090001", "p2026090001@example.ac.id")
     rejected = ask_for_account(deployed, "P2026090002", "p2026090002@example.ac.id")
     detail = f"{deployed.url}/admin/requests/{approved}"
-    answer = post_form(librarian, deployed, f"{detail}/approve", {}, form_url=detail)
+    answer = post_form(
+        librarian, deployed, f"{detail}/approve", {"contact": "langsung"}, form_url=detail
+    )
     assert answer.status_code == 200, answer.text
     assert "disetujui" in answer.text
     detail = f"{deployed.url}/admin/requests/{rejected}"
