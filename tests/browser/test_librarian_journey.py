@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -37,7 +36,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, expect
 from portal_stack import Portal
 
-from catalog.loader import load_catalog
+from catalog.loader import default_today, load_catalog
 from catalog.models import Access
 
 pytestmark = pytest.mark.slow
@@ -60,7 +59,7 @@ def members_only(portal: Portal) -> dict[str, str]:
     catalog = load_catalog(portal.catalog)
     return {
         resource.name: resource.url
-        for resource in catalog.available(date.today())
+        for resource in catalog.available(default_today())
         if resource.access is Access.MEMBERS
     }
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+from slims_fixture import library_today
 
 MEMBERS_URL = "https://ebooks.members.example/library"
 SECOND_MEMBERS_URL = "https://buku.members.example/"
@@ -29,7 +31,7 @@ def resource(resource_id: str, name: str, url: str, access: str, **extra: str) -
 
 def catalog_text(*, extra_resources: str = "") -> str:
     """Members-only (two, one expired), paid and free resources."""
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (library_today() - timedelta(days=1)).isoformat()
     return (
         "subjects:\n  - id: umum\n    name: Umum\n\nresources:\n"
         + resource(

@@ -7,7 +7,10 @@ newline, carriage return, tab, NUL); the optional header row ends with a trailin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
+
+from slims_fixture import library_today
 
 from signup_fn.slims_csv import COLUMNS
 
@@ -26,7 +29,7 @@ def member_row(member_id: str, name: str, **values: Any) -> dict[str, str]:
         is_new="0",
         member_since_date="2024-08-01",
         register_date="2024-08-01",
-        expire_date="2030-08-01",
+        expire_date=str(library_today() + timedelta(days=365)),
         birth_date="0000-00-00",
     )
     row.update({key: str(value) for key, value in values.items()})

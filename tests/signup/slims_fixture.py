@@ -19,13 +19,18 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from slims_tree import installer_sql
 
-from catalog.clock import DEFAULT_TIMEZONE, today_in
+from catalog.clock import DEFAULT_TIMEZONE, now_in, today_in
 
 
 def library_today(zone: str = DEFAULT_TIMEZONE) -> date:
     """Today on the library clock the portal uses (`PORTAL_TIMEZONE`, by default the zone
     SLiMS' own sysconfig sets): how fixtures date loans and memberships."""
     return today_in(ZoneInfo(zone))
+
+
+def library_now(zone: str = DEFAULT_TIMEZONE) -> datetime:
+    """The library's wall-clock time, naive, as SLiMS stores its DATETIME columns."""
+    return now_in(ZoneInfo(zone)).replace(tzinfo=None)
 
 
 @contextmanager
@@ -121,7 +126,7 @@ def add_title_copy(
 ) -> int:
     """A title in `biblio` and one copy of it in `item` (collection type 1, "Reference", one
     of SLiMS' default rows); returns the biblio_id."""
-    now = datetime.now()
+    now = library_now()
     biblio_id = insert(
         connection, "biblio", {"title": title, "input_date": now, "last_update": now}
     )
@@ -158,8 +163,8 @@ def add_loan(
         "is_lent": 1,
         "is_return": 1 if returned else 0,
         "return_date": due_date if returned else None,
-        "input_date": datetime.now(),
-        "last_update": datetime.now(),
+        "input_date": library_now(),
+        "last_update": library_now(),
         "uid": 1,
         **values,
     }

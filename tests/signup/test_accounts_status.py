@@ -3,11 +3,13 @@ membership (docs/privasi.md)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 from slims_export import export_text, member_row
+from slims_fixture import library_today
 from stored import audit_rows, rows
 from web import active_account, login, new_account, session_cookie
 
@@ -68,7 +70,7 @@ def test_expire_disables_only_expired_members(
             [
                 member_row("p1", "Satu", expire_date="2020-01-31"),
                 member_row("P2", "Dua", expire_date="2021-06-01"),
-                member_row("P3", "Tiga", expire_date="2030-01-01"),
+                member_row("P3", "Tiga", expire_date=str(library_today() + timedelta(days=365))),
                 member_row("2019 01 005", "Lima", expire_date="0000-00-00"),
             ]
         )

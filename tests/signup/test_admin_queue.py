@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from review_helpers import add_request, librarian_login, set_request_times
 from slims_export import export_text, member_row
-from slims_fixture import add_member, fresh_slims_database
+from slims_fixture import add_member, fresh_slims_database, library_today
 from stored import audit_rows
 from web import active_account, login
 
@@ -116,7 +116,7 @@ def test_evidence_from_slims_and_slims_down(
                 "Siti Nurhalisa",
                 member_email="siti@example.ac.id",
                 is_pending=1,
-                expire_date=date.today() + timedelta(days=100),
+                expire_date=library_today() + timedelta(days=100),
             )
         engine.dispose()
         app = make_app(SLIMS_DATABASE_URL=slims_url)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pyotp
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from stored import audit_rows, rows
@@ -46,7 +48,20 @@ def test_setup_without_totp_then_login(app: Flask, client: FlaskClient) -> None:
     assert "librarian_setup" in [row["action"] for row in audit_rows(app)]
 
 
-def test_setup_with_totp_requires_code(app: Flask, client: FlaskClient) -> None:
+def wrong_code(secret: str) -> str:
+    """A six-digit code valid in none of the steps the portal accepts now."""
+    totp, now = pyotp.TOTP(secret), datetime.now(UTC)
+    valid = {totp.at(now + timedelta(seconds=drift * totp.interval)) for drift in (-1, 0, 1)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
+
+
+NEAR_A_STEP_END = datetime(2026, 12, 3, 16, 59, 59, tzinfo=UTC)  # one second before a new code
+
+
+def test_setup_with_totp_requires_code(
+    app: Flask, client: FlaskClient, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    time_machine.move_to(NEAR_A_STEP_END, tick=False)  # the same TOTP step all along
     path = add(app)
     page = client.get(path).get_data(as_text=True)
     secret = re.search(r'name="totp_secret" value="([A-Z2-7]{32})"', page).group(1)
@@ -58,7 +73,7 @@ def test_setup_with_totp_requires_code(app: Flask, client: FlaskClient) -> None:
             "password": PASSWORD,
             "password_confirm": PASSWORD,
             "totp_secret": secret,
-            "code": "000000",
+            "code": wrong_code(secret),
             "csrf_token": token,
         },
     )

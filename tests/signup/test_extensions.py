@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from slims_fixture import (
     add_member_type,
     add_reserve,
     fresh_slims_database,
+    library_now,
     library_today,
 )
 from slims_portal import Slims, librarian_client, slims_for_module
@@ -248,7 +249,7 @@ def test_the_guard_refuses_a_stale_or_exhausted_loan(slims: Slims) -> None:
     loan_id, _ = slims.loan(member_id, "Gizi Klinik", due_in=3)
     reader, writer = make_slims_engine(slims.url), make_slims_engine(slims.url, write=True)
     today = library_today()
-    write = {"now": datetime.now(), "fine_description": "Overdue fines for item {item_code}"}
+    write = {"now": library_now(), "fine_description": "Overdue fines for item {item_code}"}
     try:
         with reader.connect() as connection:
             state = loan_states(connection, [loan_id], today)[loan_id]

@@ -6,12 +6,12 @@ import secrets
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from slims_fixture import add_member, add_member_type, fresh_slims_database
+from slims_fixture import add_member, add_member_type, fresh_slims_database, library_today
 
 from signup_fn.member_directory import (
     DirectoryUnavailable,
@@ -45,7 +45,7 @@ def slims_url(mariadb_url: str) -> Iterator[str]:
                 member_type_id=dosen,
                 member_email="",
                 is_pending=1,
-                expire_date=date(2030, 12, 31),
+                expire_date=library_today() + timedelta(days=365),
             )
         engine.dispose()
         yield url

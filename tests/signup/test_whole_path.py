@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from flask.testing import FlaskClient
 from review_helpers import librarian_login
 from samples import VALID
 from slims_export import export_text, member_row
-from slims_fixture import add_member, fresh_slims_database
+from slims_fixture import add_member, fresh_slims_database, library_today
 from smtp_server import SmtpServer
 from stored import audit_rows, requests_stored
 from web import PASSWORD as LIBRARIAN_PASSWORD
@@ -82,7 +82,7 @@ def slims_app(
                 VALID["name"],
                 member_email=VALID["email"],
                 inst_name=VALID["programme"],
-                expire_date=date.today() + timedelta(days=300),
+                expire_date=library_today() + timedelta(days=300),
             )
         engine.dispose()
         yield make_app(
