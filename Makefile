@@ -55,6 +55,7 @@ bench: $(STAMP) browser-deps ## run the benchmarks under bench/ (see bench/READM
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/signup.py
+	$(BIN)/python bench/coldstart.py
 	$(BIN)/python bench/links.py
 	$(BIN)/python bench/browser.py
 

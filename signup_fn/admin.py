@@ -8,27 +8,33 @@ personal data: `Cache-Control: no-store` (headers.py) and nothing cached in betw
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, g, render_template
 from sqlalchemy import Connection
 
-from . import db, review
+from . import db
 from .admin_auth import librarian_required
+from .deferred import deferred
 from .forms import form_field
 from .services import services
+
+if TYPE_CHECKING:
+    from . import review
+else:
+    review = deferred("signup_fn.review")
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 QUEUE_LIMIT = 100
-STATUS_CODES = {
-    review.RequestNotFound: 404,
-    review.NotPending: 409,
-    review.AccountAlreadyActive: 409,
-    review.InvalidReason: 422,
-    review.NoPendingActivation: 409,
-    review.ConflictingRequests: 409,
-    review.ContactUnverified: 422,
+STATUS_CODES = {  # by the name of review's error class
+    "RequestNotFound": 404,
+    "NotPending": 409,
+    "AccountAlreadyActive": 409,
+    "InvalidReason": 422,
+    "NoPendingActivation": 409,
+    "ConflictingRequests": 409,
+    "ContactUnverified": 422,
 }
 
 
@@ -103,7 +109,7 @@ def detail_page(
 
 def refused(request_id: int, error: review.ReviewError, **form: Any) -> tuple[str, int]:
     """The request's page again, saying why the decision was not made."""
-    status = STATUS_CODES.get(type(error), 409)
+    status = STATUS_CODES.get(type(error).__name__, 409)
     with read_only() as connection:
         row = db.get_request(connection, request_id)
     if row is None:

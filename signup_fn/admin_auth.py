@@ -9,16 +9,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyotp
 from flask import Blueprint, Flask, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from . import auth_session, db, librarians
+from . import auth_session, db
+from .deferred import deferred
 from .forms import form_field, page
 from .passwords import PasswordRejected
 from .services import services
+
+if TYPE_CHECKING:
+    import pyotp
+
+    from . import librarians
+else:
+    pyotp, librarians = deferred("pyotp"), deferred("signup_fn.librarians")
 
 bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
 

@@ -8,7 +8,7 @@ answer with a redirect back to the list and a message saying what happened or wh
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -22,13 +22,19 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from . import db, extensions, slims
+from . import db
 from .admin_auth import librarian_required
 from .clock import library_today
+from .deferred import deferred
 from .member_directory import slims_engine
 from .services import services
 from .slims_write import write_enabled
 from .typed_text import TextRefused, typed_text
+
+if TYPE_CHECKING:
+    from . import extensions, slims
+else:
+    extensions, slims = deferred("signup_fn.extensions"), deferred("signup_fn.slims")
 
 bp = Blueprint("admin_extensions", __name__, url_prefix="/admin/extensions")
 

@@ -10,15 +10,22 @@ Every view needs a librarian; CSV downloads write the audit row `export`. The fi
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request
 
-from . import charts, clock, db, reports, usage_report
+from . import clock, db
 from .admin_auth import librarian_required
 from .catalog_source import CatalogUnavailable, current_catalog
+from .deferred import deferred
 from .services import services
-from .usage_report import InvalidFilter, UsageFilter, UsageReport
+
+if TYPE_CHECKING:
+    from . import charts, reports, usage_report
+    from .usage_report import UsageFilter, UsageReport
+else:  # pygal, the reports and the catalog's models: on the first report asked for
+    charts, reports = deferred("signup_fn.charts"), deferred("signup_fn.reports")
+    usage_report = deferred("signup_fn.usage_report")
 
 bp = Blueprint("admin_reports", __name__, url_prefix="/admin")
 
@@ -146,7 +153,7 @@ CHARTS: dict[str, Callable[[reports.Report, UsageReport], charts.Chart]] = {
 }
 
 
-def invalid_filter(error: InvalidFilter) -> tuple[str, int]:
+def invalid_filter(error: usage_report.InvalidFilter) -> tuple[str, int]:
     return render_template("admin/reports_invalid.html", error=str(error)), 400
 
 
@@ -156,7 +163,7 @@ def index() -> tuple[str, int]:
     catalog = catalog_or_none()
     try:
         filters = read_filter(catalog)
-    except InvalidFilter as error:
+    except usage_report.InvalidFilter as error:
         return invalid_filter(error)
     report, usage = period_report(filters)
     query = {key: value for key, value in request.args.items() if value}
@@ -187,7 +194,7 @@ def chart(name: str, kind: str) -> Response:
         abort(404)
     try:
         filters = read_filter(catalog_or_none())
-    except InvalidFilter:
+    except usage_report.InvalidFilter:
         abort(400)
     report, usage = period_report(filters)
     figure = CHARTS[name](report, usage)
@@ -213,7 +220,7 @@ def reports_csv() -> Response:
         abort(404)
     try:
         filters = read_filter(catalog_or_none())
-    except InvalidFilter:
+    except usage_report.InvalidFilter:
         abort(400)
     report, usage = period_report(filters)
     if name == "usage":

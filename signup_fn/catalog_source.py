@@ -21,13 +21,16 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
 from catalog.errors import CatalogError
-from catalog.loader import LoadedCatalog, load_catalog
 
 from .clock import library_today
+
+if TYPE_CHECKING:
+    from catalog.loader import LoadedCatalog
 
 EXTENSION_KEY = "signup_fn.catalog"
 DEFAULT_CATALOG_PATH = Path(__file__).resolve().parent.parent / "resources.yml"
@@ -74,6 +77,8 @@ class CatalogSource:
 
     def _load(self, version: Version) -> None:
         try:
+            from catalog.loader import load_catalog  # YAML and the checks: on first use only
+
             self._loaded = load_catalog(self.path, today=library_today())
         except CatalogError as exc:
             self._fail(

@@ -1,25 +1,54 @@
-"""Command-line commands on `app.cli` (`flask --app signup_fn ...`)."""
+"""Command-line commands on `app.cli` (`flask --app signup_fn ...`).
+
+The rule: every command group is listed once, in `GROUPS`, by where it lives; its module is
+imported when the command line names it (or lists all commands), never when the app is built,
+so a web process does not pay for the command line.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 from flask import Flask
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from . import db
-from .accounts_cli import accounts_cli
-from .librarians import librarian_cli
-from .members_cli import members_cli
-from .privacy import privacy_cli
-from .review_cli import requests_cli
 from .services import services
-from .usage_cli import usage_cli
+
+GROUPS = {
+    "librarian": "signup_fn.librarians:librarian_cli",  # add / disable / reset
+    "members": "signup_fn.members_cli:members_cli",  # import / show: the member list from SLiMS
+    "requests": "signup_fn.review_cli:requests_cli",  # list / show / approve / reject / ...
+    "accounts": "signup_fn.accounts_cli:accounts_cli",  # disable / enable / expire
+    "privacy": "signup_fn.privacy:privacy_cli",  # export / correct / delete / purge
+    "mail": "signup_fn.mail:mail_cli",  # send: the outbox
+    "usage": "signup_fn.usage_cli:usage_cli",  # report: COUNTER uses per resource and month
+}
+
+
+class DeferredCommands(AppGroup):
+    """`app.cli` with `GROUPS` imported on first use."""
+
+    def __init__(self, groups: dict[str, str]) -> None:
+        super().__init__()
+        self.deferred = dict(groups)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.deferred.pop(cmd_name, None)
+        if target is not None:
+            module, attribute = target.split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.deferred})
 
 
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
-    """Create the tables (if missing) and record the schema version."""
+    """Buat tabel (bila belum ada) dan catat versi skema."""
     engine = services().engine
     db.init_db(engine)
     with engine.connect() as connection:
@@ -28,14 +57,6 @@ def init_db_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register every command group (the outbox's `mail send` registers with mail.py)."""
-    for command in (
-        init_db_command,
-        librarian_cli,  # librarian add / disable / reset
-        members_cli,  # members import / show: the member list from SLiMS
-        requests_cli,  # requests list / show / approve / reject / resend / notify / report
-        accounts_cli,  # accounts disable / enable / expire
-        privacy_cli,  # privacy export / correct / delete / purge
-        usage_cli,  # usage report: COUNTER uses per resource and month
-    ):
-        app.cli.add_command(command)
+    """Give the app its command line: `init-db` and every group of `GROUPS`."""
+    app.cli = DeferredCommands(GROUPS)
+    app.cli.add_command(init_db_command)

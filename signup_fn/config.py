@@ -12,10 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from zxcvbn import zxcvbn
-
 from catalog.clock import DEFAULT_TIMEZONE, UnknownTimezone, parse_timezone
-from catalog.proxy import ProxyTemplateError, proxy_template
 
 ENV_PREFIX = "PORTAL_"
 
@@ -192,10 +189,14 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         raise ConfigError(str(exc)) from None
     config["TIMEZONE"] = config["TIMEZONE"].strip()
     check_authentication(config)
-    try:
-        config["PROXY_TEMPLATE"] = proxy_template(config["PROXY_TEMPLATE"], config["PROXY_PREFIX"])
-    except ProxyTemplateError as exc:
-        raise ConfigError(f"PROXY_TEMPLATE/PROXY_PREFIX: {exc}") from None
+    if config["PROXY_TEMPLATE"] or config["PROXY_PREFIX"]:  # else no proxy: "" as it stands
+        from catalog.proxy import ProxyTemplateError, proxy_template  # the catalog's models
+
+        try:
+            template = proxy_template(config["PROXY_TEMPLATE"], config["PROXY_PREFIX"])
+        except ProxyTemplateError as exc:
+            raise ConfigError(f"PROXY_TEMPLATE/PROXY_PREFIX: {exc}") from None
+        config["PROXY_TEMPLATE"] = template
     return config
 
 
@@ -223,6 +224,8 @@ def check_authentication(config: Mapping[str, Any]) -> None:
 
 def is_strong_secret(secret: str) -> bool:
     """Long enough, not a published secret, and hard to guess by zxcvbn's estimate."""
+    from zxcvbn import zxcvbn  # builds its dictionaries on import: only production checks it
+
     if len(secret) < MIN_SECRET_LENGTH or secret.strip().lower() in KNOWN_SECRETS:
         return False
     return zxcvbn(secret)["guesses_log10"] >= MIN_SECRET_GUESSES_LOG10

@@ -46,6 +46,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     for outage in (sa.OperationalError, sa.InterfaceError, sa.TimeoutError):
         app.register_error_handler(outage, service_unavailable)
+    if not app.config["REDIS_URL"]:  # Redis is only reached (and imported) when configured
+        return
     try:
         from redis.exceptions import RedisError
     except ImportError:  # redis is optional

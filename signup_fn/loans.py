@@ -11,7 +11,8 @@ default `Cache-Control: no-store` (headers.py) applies.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -26,12 +27,18 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from . import db, extensions, slims
+from . import db
 from .clock import library_today
+from .deferred import deferred
 from .member_directory import slims_engine
 from .patron_auth import login_required
 from .services import services
 from .typed_text import TextRefused, typed_text
+
+if TYPE_CHECKING:
+    from . import extensions, slims
+else:
+    extensions, slims = deferred("signup_fn.extensions"), deferred("signup_fn.slims")
 
 bp = Blueprint("loans", __name__)
 
@@ -128,4 +135,9 @@ def extend(loan_id: int) -> Response | tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.add_template_filter(extensions.tanggal, "tanggal")
+    app.add_template_filter(tanggal, "tanggal")
+
+
+def tanggal(day: date | None) -> str:
+    """The `tanggal` template filter: `extensions.tanggal`, imported when a page needs it."""
+    return extensions.tanggal(day)

@@ -258,5 +258,4 @@ def init_app(app: Flask) -> None:
             sender_address(app)
     except ValueError as exc:
         raise ConfigError(f"mail settings: {exc}") from None
-    app.after_request(send_after_response)
-    app.cli.add_command(mail_cli)
+    app.after_request(send_after_response)  # `mail send`: cli.GROUPS

@@ -16,14 +16,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from flask import Flask, current_app
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import db, slims
+from . import db
+from .deferred import deferred
 from .services import services
+
+if TYPE_CHECKING:
+    from . import slims
+else:
+    slims = deferred("signup_fn.slims")
 
 Source = Literal["csv", "slims"]
 SLIMS_ENGINE_KEY = "signup_fn.slims_engine"

@@ -23,19 +23,23 @@ Rules of `/go/<id>`:
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, current_app, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
-
-from catalog.models import Access, Resource
-from catalog.proxy import target_url
 
 from . import auth_session, db, usage
 from .catalog_source import CatalogUnavailable, current_catalog
 from .catalog_source import init_app as init_catalog_source
 from .clock import library_today
+from .deferred import deferred
 from .patron_auth import login_required, message
 from .services import services
+
+if TYPE_CHECKING:
+    from catalog import models, proxy
+else:
+    models, proxy = deferred("catalog.models"), deferred("catalog.proxy")
 
 bp = Blueprint("members", __name__)
 
@@ -67,10 +71,10 @@ def not_found() -> tuple[str, int]:
     )
 
 
-def members_resources(today: date) -> list[Resource]:
+def members_resources(today: date) -> list[models.Resource]:
     """The catalog's members-only resources available today, A-Z by name."""
     available = current_catalog().available(today)
-    members_only = [resource for resource in available if resource.access is Access.MEMBERS]
+    members_only = [resource for resource in available if resource.access is models.Access.MEMBERS]
     return sorted(members_only, key=lambda resource: resource.name.casefold())
 
 
@@ -106,11 +110,11 @@ def go(resource_id: str) -> Response | tuple[str, int]:
     if resource is None or not resource.is_available(library_today()):
         return not_found()
     patron = None
-    if resource.access is Access.MEMBERS:
+    if resource.access is models.Access.MEMBERS:
         patron = auth_session.current_user("patron")
         if patron is None:
             return redirect(url_for("patron_auth.login", next=f"/go/{resource.id}"))
-    target = target_url(resource, current_app.config["PROXY_TEMPLATE"])
+    target = proxy.target_url(resource, current_app.config["PROXY_TEMPLATE"])
     record_use(resource.id, patron.user_id if patron else None)
     if resource.referrer:
         response = current_app.make_response(

@@ -14,7 +14,6 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 8
 RECOMMENDED_LENGTH = 15
@@ -44,6 +43,8 @@ class PasswordRejected(ValueError):
 @cache
 def common_passwords() -> frozenset[str]:
     """zxcvbn's frequency-ordered list of leaked passwords, lower-cased, plus LOCAL_WORDS."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # loaded on the first password checked
+
     return frozenset(FREQUENCY_LISTS["passwords"]) | LOCAL_WORDS
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -23,12 +23,18 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from . import accounts, auth_session, db
+from . import auth_session, db
+from .deferred import deferred
 from .forms import form_field, page
 from .passwords import PasswordRejected
 from .ratelimit import Limit, limit_key
 from .services import services
 from .tokens import Purpose
+
+if TYPE_CHECKING:
+    from . import accounts
+else:
+    accounts = deferred("signup_fn.accounts")
 
 bp = Blueprint("patron_auth", __name__)
 

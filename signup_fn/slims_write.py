@@ -8,10 +8,17 @@ read-only Engine's sessions are `READ ONLY` and would refuse a write anyway.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, current_app
 from sqlalchemy import Engine
 
-from . import slims
+from .deferred import deferred
+
+if TYPE_CHECKING:
+    from . import slims
+else:
+    slims = deferred("signup_fn.slims")
 
 WRITE_ENGINE_KEY = "signup_fn.slims_write_engine"
 

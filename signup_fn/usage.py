@@ -22,17 +22,22 @@ import hashlib
 import hmac
 from datetime import timedelta
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, current_app, request
 from sqlalchemy import Connection
 
-from catalog.models import Access, Resource
-
 from . import clock, db
 from .catalog_source import CatalogUnavailable, current_catalog
+from .deferred import deferred
 from .ratelimit import Limit, limit_key
 from .robots import is_robot
 from .services import services
+
+if TYPE_CHECKING:
+    from catalog import models
+else:
+    models = deferred("catalog.models")
 
 bp = Blueprint("usage", __name__, url_prefix="/api")
 
@@ -95,7 +100,7 @@ def site_origin_allowed() -> bool:
     return origin in (None, "null") or origin in current_app.config["SITE_URL"]
 
 
-def countable(resource_id: str) -> Resource | None:
+def countable(resource_id: str) -> models.Resource | None:
     """The catalog's free or paid resource `resource_id` available today, else None.
 
     Members-only resources are counted by `/go/` after login, never by a ping.
@@ -103,7 +108,7 @@ def countable(resource_id: str) -> Resource | None:
     if len(resource_id) > MAX_RESOURCE_ID:
         return None
     resource = current_catalog().resources_by_id.get(resource_id)
-    if resource is None or resource.access is Access.MEMBERS:
+    if resource is None or resource.access is models.Access.MEMBERS:
         return None
     return resource if resource.is_available(clock.library_today()) else None
 
