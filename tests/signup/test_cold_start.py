@@ -94,3 +94,12 @@ def test_a_deferred_module_is_imported_on_first_use() -> None:
     assert "imported" in repr(module) and "not" not in repr(module)
     with pytest.raises(ModuleNotFoundError):
         _ = deferred("signup_fn.no_such_module").anything
+
+
+def test_every_admin_status_code_names_a_review_error() -> None:
+    """admin.STATUS_CODES is keyed by class name (review is imported on first use)."""
+    from signup_fn import admin, review
+
+    errors = {cls.__name__ for cls in vars(review).values() if isinstance(cls, type)}
+    assert set(admin.STATUS_CODES) <= errors
+    assert all(issubclass(getattr(review, name), review.ReviewError) for name in admin.STATUS_CODES)
