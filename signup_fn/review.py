@@ -15,7 +15,9 @@ Rules:
   `member_check`) is approved only with the way the librarian verified it
   (`CONTACT_METHODS`), recorded in the audit (`contact:<method>`); a verified one records
   `contact:slims_email`.
-- Reject, in one transaction: status `rejected`, the reason, the rejection e-mail, audit.
+- Reject, in one transaction: status `rejected`, the reason, the rejection e-mail, audit. The
+  rejection goes to an address nobody has confirmed, so it carries no text the requester chose
+  (not even the name; the member number follows its own strict rule).
 - Every decision first records SOP step 2 (audit `checked` for that librarian and request, if
   not yet there), so a decision straight from the queue still leaves the check on record.
 - Resend (`resend_activation`): an approved request whose account still waits for activation
@@ -425,7 +427,6 @@ def reject(
         connection,
         row["email"],
         "rejection",
-        name=row["name"],
         member_id=row["member_id"],
         reason=text,
         advice=advice,

@@ -28,6 +28,15 @@ PHONE_PATTERN = r"^\+?[0-9](?:[ -]?[0-9]){5,28}$"
 # beyond the BMP and lone surrogates): no refused character, something visible.
 TEXT_PATTERN = rf"^[^{REFUSED_CLASS}]*[^\s{REFUSED_CLASS}{FILLERS_CLASS}][^{REFUSED_CLASS}]*$"
 PHONE = re.compile(PHONE_PATTERN)
+# A name is what a name needs (it greets the patron in the activation e-mail): Latin letters with
+# their accents, words joined by one space (a comma may end a word), an apostrophe or a hyphen
+# inside a word, a period after a word or after initials and titles of one or two letters
+# ("S.Kep.", "A.Md.Keb.", "Hj."); no digits, `@`, slashes or web addresses ("evil.com").
+NAME_LETTERS = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F\u1E00-\u1EFF"
+NAME_WORD = rf"(?:[{NAME_LETTERS}]{{1,2}}\.)*[{NAME_LETTERS}]+(?:['\u2019-][{NAME_LETTERS}]+)*\.?"
+NAME_PATTERN = rf"^ *{NAME_WORD}(?:,? {NAME_WORD})* *$"
+NAME_MAX_LENGTH = 80
+NAME = re.compile(NAME_PATTERN)
 UNKNOWN_FIELDS = "unknown_fields"  # the errors' key of every field the form does not have
 MAX_ELAPSED_MS = 7 * 24 * 3600 * 1000
 TRUE_FORM_VALUES = {"true", "on"}
@@ -82,7 +91,18 @@ def text_field(max_length: int) -> Any:
     ]
 
 
-Name = text_field(100)
+def check_name(value: str) -> str:
+    """The typed-text rule (it names a refused character), then the name's own rule."""
+    value = clean_text(value, NAME_MAX_LENGTH)
+    if not NAME.fullmatch(value):
+        raise fail(
+            "Nama lengkap: tulis dengan huruf; di antara kata hanya spasi, koma, titik, tanda "
+            "hubung (-) atau apostrof (') — tanpa angka, @, garis miring atau alamat situs."
+        )
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH), AfterValidator(check_name)]
 Programme = text_field(100)
 
 

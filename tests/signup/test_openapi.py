@@ -36,7 +36,8 @@ def test_request_schema_matches_the_model(document: dict) -> None:
     assert schema["properties"]["consent"]["const"] is True
     assert schema["properties"]["member_id"]["pattern"] == validation.MEMBER_ID_PATTERN
     assert schema["properties"]["phone"]["pattern"] == validation.PHONE_PATTERN
-    assert schema["properties"]["name"]["pattern"] == validation.TEXT_PATTERN
+    assert schema["properties"]["name"]["pattern"] == validation.NAME_PATTERN
+    assert schema["properties"]["programme"]["pattern"] == validation.TEXT_PATTERN
     assert schema["properties"]["elapsed_ms"]["maximum"] == validation.MAX_ELAPSED_MS
 
 

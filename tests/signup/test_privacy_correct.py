@@ -43,11 +43,11 @@ def test_correction_updates_pending_request_and_audits_field_names(app: Flask) -
 
 def test_invalid_values_use_the_sign_up_forms_messages_and_change_nothing(app: Flask) -> None:
     add_request(app)
-    result = invoke(app, MEMBER, "--email", "bukan-alamat", "--phone", "12ab", "--name", "x" * 101)
+    result = invoke(app, MEMBER, "--email", "bukan-alamat", "--phone", "12ab", "--name", "x" * 81)
     assert result.exit_code == 1
     assert "--email (E-mail): Alamat e-mail tidak valid." in result.output
     assert "--phone (Nomor telepon): Nomor telepon: 6–29 angka" in result.output
-    assert "--name (Nama lengkap): Terlalu panjang: paling banyak 100 karakter." in result.output
+    assert "--name (Nama lengkap): Terlalu panjang: paling banyak 80 karakter." in result.output
     assert "Tidak ada data yang diubah." in result.output
     newline = invoke(app, MEMBER, "--programme", "D3\nKeperawatan")
     assert newline.exit_code == 1 and "baris baru (U+000A)" in newline.output
