@@ -56,8 +56,10 @@ bench: $(STAMP) browser-deps ## run the benchmarks under bench/ (see bench/READM
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/signup.py
 	$(BIN)/python bench/coldstart.py
+	$(BIN)/python bench/clicks.py
 	$(BIN)/python bench/links.py
 	$(BIN)/python bench/browser.py
+	$(BIN)/python bench/click_navigation.py
 
 links: $(STAMP) ## check every catalog link (needs the internet; see CONTRIBUTING.md)
 	$(BIN)/python scripts/check_links.py resources.yml

@@ -53,6 +53,8 @@ TARGET_RATIO = 0.6
 TARGET_P99_MS = 30.0
 LIMIT_OFF = "0"  # a count of 0 turns a rate limit off (signup_fn/ratelimit.py)
 WRK_SCRIPT = BENCH_DIR / "wrk_load.lua"
+# mode "use": a desktop browser's user agent (not a robot), made unique per visitor
+VISITOR_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class LoadResult:
     socket_errors: int
     p50_ms: float
     p99_ms: float
+    visitors: int = 0  # mode "use": distinct visitors sent (each clicks twice)
 
     @property
     def rate(self) -> float:
@@ -108,6 +111,7 @@ def run_wrk(url: str, mode: str, run_id: str, connections: int, duration: float)
         socket_errors=data["socket_errors"] + data["timeouts"],
         p50_ms=data["p50_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
+        visitors=data.get("visitors", 0),
     )
 
 
@@ -136,6 +140,7 @@ def run_python_load(
     lock = threading.Lock()
     latencies: list[float] = []
     counts = {"sent": 0, "ok": 0, "client_errors": 0, "server_errors": 0, "socket_errors": 0}
+    visitors = 0
 
     def client(thread_id: int) -> None:
         conn = http.client.HTTPConnection(host, int(port), timeout=5)
@@ -147,6 +152,10 @@ def run_python_load(
             try:
                 if mode == "get":
                     conn.request("GET", path)
+                elif mode == "use":  # a new visitor every second request: a double click
+                    visitor = (local["sent"] - 1) // 2
+                    agent = f"{VISITOR_AGENT} Beban/{run_id}-{thread_id}-{visitor}"
+                    conn.request("POST", path, body=b"", headers={"User-Agent": agent})
                 else:
                     member_id = f"{run_id}T{thread_id}N{local['sent']}"
                     headers = {"Content-Type": "application/json"}
@@ -163,7 +172,9 @@ def run_python_load(
             key = "ok" if status < 300 else "client_errors" if status < 500 else "server_errors"
             local[key] += 1
         conn.close()
+        nonlocal visitors
         with lock:
+            visitors += (local["sent"] + 1) // 2
             latencies.extend(mine)
             for key, value in local.items():
                 counts[key] += value
@@ -187,6 +198,7 @@ def run_python_load(
         socket_errors=counts["socket_errors"],
         p50_ms=cuts[49] * 1000,
         p99_ms=cuts[98] * 1000,
+        visitors=visitors,
     )
 
 
@@ -238,6 +250,7 @@ def median_of(results: list[LoadResult]) -> LoadResult:
         socket_errors=sum(result.socket_errors for result in results),
         p50_ms=statistics.median(result.p50_ms for result in results),
         p99_ms=statistics.median(result.p99_ms for result in results),
+        visitors=sum(result.visitors for result in results),
     )
 
 

@@ -381,6 +381,11 @@ class DriverTransaction:
         row = self.cursor.fetchone()
         return row[0] if row is not None else None
 
+    def row(self, statement: Any, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The first row (of a RETURNING statement), or None."""
+        self.execute(statement, values)
+        return self.cursor.fetchone()
+
     def execute(self, statement: Any, values: Mapping[str, Any]) -> None:
         compiled = compiled_for(statement, self.dialect, tuple(values))
         parameters = compiled.parameters(values)
@@ -1126,15 +1131,17 @@ resource_usage = Table(
 )
 
 # De-duplication state of the current day: `key` is a keyed hash of (day, visitor, resource);
-# `last_at` the visitor's last request for it. Rows of earlier days are deleted.
+# `last_at` the visitor's last request for it; `is_new`/`counted` (0 or 1: integers, so the
+# hot path reads them straight from the driver) what the last request was. Rows of earlier
+# days are deleted.
 usage_visits = Table(
     "usage_visits",
     metadata,
     Column("key", String(64), primary_key=True),
     Column("day", String(10), nullable=False, index=True),
     Column("last_at", UTCDateTime, nullable=False),
-    Column("is_new", Boolean, nullable=False),
-    Column("counted", Boolean, nullable=False),
+    Column("is_new", Integer, nullable=False),
+    Column("counted", Integer, nullable=False),
 )
 
 
@@ -1146,26 +1153,37 @@ def record_visit_statement(dialect_name: str) -> Any:
         key=bindparam("key"),
         day=bindparam("day"),
         last_at=bindparam("now", type_=UTCDateTime()),
-        is_new=True,
-        counted=True,
+        is_new=1,
+        counted=1,
     )
+    cutoff = bindparam("cutoff", type_=UTCDateTime())
     return statement.on_conflict_do_update(
         index_elements=["key"],
         set_={
             "last_at": statement.excluded.last_at,
-            "is_new": False,
-            "counted": usage_visits.c.last_at < bindparam("cutoff", type_=UTCDateTime()),
+            "is_new": 0,
+            "counted": case((usage_visits.c.last_at < cutoff, 1), else_=0),
         },
     ).returning(usage_visits.c.is_new, usage_visits.c.counted)
 
 
 def record_visit(
-    connection: Connection, *, key: str, day: str, now: datetime, cutoff: datetime
+    connection: Connection | DriverTransaction,
+    *,
+    key: str,
+    day: str,
+    now: datetime,
+    cutoff: datetime,
 ) -> tuple[bool, bool]:
     """(first request of this visitor for this resource today, counted)."""
     values = {"key": key, "day": day, "now": now, "cutoff": cutoff}
-    row = connection.execute(record_visit_statement(connection.dialect.name), values).one()
-    return bool(row.is_new), bool(row.counted)
+    statement = record_visit_statement(connection.dialect.name)
+    if isinstance(connection, DriverTransaction):
+        row = connection.row(statement, values)
+    else:
+        row = connection.execute(statement, values).one()
+    assert row is not None  # an upsert always returns its row
+    return bool(row[0]), bool(row[1])
 
 
 @cache
@@ -1186,15 +1204,20 @@ def add_usage_statement(dialect_name: str) -> Any:
     )
 
 
-def add_usage(connection: Connection, resource_id: str, month: str, *, unique: bool) -> None:
+def add_usage(
+    connection: Connection | DriverTransaction, resource_id: str, month: str, *, unique: bool
+) -> None:
     """One more Total_Item_Request of `resource_id` in `month`, and a Unique one if `unique`."""
     values = {"resource_id": resource_id, "month": month, "unique": int(unique)}
     connection.execute(add_usage_statement(connection.dialect.name), values)
 
 
-def purge_visits(connection: Connection, *, before_day: str) -> int:
+PURGE_VISITS = delete(usage_visits).where(usage_visits.c.day < bindparam("before_day"))
+
+
+def purge_visits(connection: Connection | DriverTransaction, *, before_day: str) -> None:
     """Delete de-duplication rows of days before `before_day` ('YYYY-MM-DD')."""
-    return connection.execute(delete(usage_visits).where(usage_visits.c.day < before_day)).rowcount
+    connection.execute(PURGE_VISITS, {"before_day": before_day})
 
 
 def move_resource_clicks(connection: Connection) -> None:

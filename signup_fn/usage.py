@@ -65,9 +65,10 @@ def visit_key(secret: str, day: str, address: str, user_agent: str, resource_id:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def count_use(connection: Connection, resource_id: str) -> Outcome:
+def count_use(connection: Connection | db.DriverTransaction, resource_id: str) -> Outcome:
     """Apply the module's rules to the current request for `resource_id`, in `connection`'s
-    transaction (the caller's: /go writes its audit row in the same one)."""
+    transaction (the caller's: /go writes its audit row in the same one; the API runs it on
+    the driver cursor, the sign-up's hot path)."""
     user_agent = request.user_agent.string
     if is_robot(user_agent):
         return Outcome.ROBOT
@@ -78,7 +79,7 @@ def count_use(connection: Connection, resource_id: str) -> Outcome:
         return Outcome.LIMITED
     now = db.utcnow()
     local = clock.library_time(now)
-    day, month = local.date().isoformat(), local.strftime("%Y-%m")
+    day, month = local.date().isoformat(), f"{local.year:04d}-{local.month:02d}"
     first, counted = db.record_visit(
         connection,
         key=visit_key(config["SECRET_KEY"], day, address, user_agent, resource_id),
@@ -125,7 +126,7 @@ def use(resource_id: str) -> Response:
         return Response(status=503)
     if resource is None:
         return Response(status=404)
-    with db.transaction(services().engine) as connection:
+    with db.driver_transaction(services().engine) as connection:
         outcome = count_use(connection, resource.id)
     if outcome is Outcome.LIMITED:
         return Response(

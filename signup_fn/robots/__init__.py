@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -33,13 +35,52 @@ def load_patterns(path: Path = LIST_FILE) -> list[str]:
     return patterns
 
 
+METACHARACTERS = frozenset(".^$*+?{}[]\\|()")
+ESCAPED_PLAIN = re.compile(r"\\([/\-. @:_])")  # an escaped character that is itself plain
+
+
+@dataclass(frozen=True)
+class RobotMatcher:
+    """The list split by how cheaply each pattern is tested (the same answers as one regex):
+    plain text as a substring of the lower-cased user agent, `^...` patterns with `match`
+    (a search would try every position), the rest with `search`; several times cheaper than
+    one combined regex (bench/README.md)."""
+
+    substrings: tuple[str, ...]
+    anchored: tuple[Callable[[str], object], ...]
+    unanchored: tuple[Callable[[str], object], ...]
+
+    def matches(self, user_agent: str) -> bool:
+        lowered = user_agent.lower()
+        return (
+            any(text in lowered for text in self.substrings)
+            or any(match(user_agent) for match in self.anchored)
+            or any(search(user_agent) for search in self.unanchored)
+        )
+
+
+def plain_text(pattern: str) -> str | None:
+    """The text a pattern matches literally (lower-cased), or None when it is a real regex."""
+    text = ESCAPED_PLAIN.sub(r"\1", pattern)
+    return None if METACHARACTERS & set(text) else text.lower()
+
+
 @cache
-def robot_expression() -> re.Pattern[str]:
-    """Every pattern of the list in one case-insensitive expression (compiled once)."""
-    return re.compile("|".join(f"(?:{pattern})" for pattern in load_patterns()), re.IGNORECASE)
+def robot_matcher() -> RobotMatcher:
+    """The vendored list, compiled once per process."""
+    substrings, anchored, unanchored = [], [], []
+    for pattern in load_patterns():
+        text = plain_text(pattern)
+        if text is not None:
+            substrings.append(text)
+        elif pattern.startswith("^"):
+            anchored.append(re.compile(pattern, re.IGNORECASE).match)
+        else:
+            unanchored.append(re.compile(pattern, re.IGNORECASE).search)
+    return RobotMatcher(tuple(substrings), tuple(anchored), tuple(unanchored))
 
 
 @lru_cache(maxsize=4096)
 def is_robot(user_agent: str) -> bool:
     """True when `user_agent` (empty when absent) matches the COUNTER-Robots list."""
-    return robot_expression().search(user_agent) is not None
+    return robot_matcher().matches(user_agent)

@@ -104,6 +104,23 @@ def test_the_vendored_robot_list_is_complete_and_compiles() -> None:
     assert not is_robot(OTHER_BROWSER)
 
 
+def test_the_split_matcher_answers_as_one_regex_of_the_list() -> None:
+    import re
+
+    from signup_fn.robots import robot_matcher
+
+    whole = re.compile("|".join(f"(?:{p})" for p in load_patterns()), re.IGNORECASE)
+    samples = [BROWSER, OTHER_BROWSER, "", "x", "Java/1.8.0_151", "okhttp/4.9.0", "oaDOI",
+               "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+               "Scrapy/2.11 (+https://scrapy.org)", "Wget/1.21", "default", "%default%",
+               "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"]  # fmt: skip
+    samples += [f"Mozilla/5.0 {pattern} x" for pattern in load_patterns()]
+    matcher = robot_matcher()
+    assert [matcher.matches(agent) for agent in samples] == [
+        whole.search(agent) is not None for agent in samples
+    ]
+
+
 def test_a_bad_robot_list_names_the_entry(tmp_path: Path) -> None:
     bad = tmp_path / "list.json"
     bad.write_text('[{"pattern": "bot"}, {"pattern": "(unclosed"}]', encoding="utf-8")
