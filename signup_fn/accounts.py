@@ -18,7 +18,7 @@ from . import auth_session, db, login_guard, mail, one_password
 from .clock import expiry_text
 from .member_numbers import normalise_member_number
 from .passwords import check_policy, hash_password, needs_rehash
-from .tokens import Purpose, consume, issue, peek, revoke_account_links
+from .tokens import Purpose, consume, issue, link_path, peek, revoke_account_links
 
 KIND = "patron"
 
@@ -66,11 +66,11 @@ def renew_activation(connection: Connection, account_id: int) -> str:
 
 
 def activation_path(token: str) -> str:
-    return f"/activate/{token}"
+    return link_path("/activate", token)
 
 
 def reset_path(token: str) -> str:
-    return f"/reset/{token}"
+    return link_path("/reset", token)
 
 
 def account_for_token(connection: Connection, purpose: Purpose, token: str) -> dict[str, Any]:

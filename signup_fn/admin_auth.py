@@ -19,6 +19,7 @@ from .deferred import deferred
 from .forms import form_field, page
 from .passwords import PasswordRejected
 from .services import services
+from .tokens import TOKEN_PARAMETER
 
 if TYPE_CHECKING:
     import pyotp
@@ -72,10 +73,11 @@ def logout() -> Response:
     return redirect(url_for("admin_auth.login"), code=303)
 
 
-@bp.route("/setup/<token>", methods=["GET", "POST"])
-def setup(token: str) -> Response | tuple[str, int]:
+@bp.route("/setup", methods=["GET", "POST"])
+def setup() -> Response | tuple[str, int]:
     """Set the password through the single-use link; optionally enrol a TOTP authenticator
     (the secret is shown as text and as an otpauth:// URI; confirmed by one code)."""
+    token = request.args.get(TOKEN_PARAMETER, "")
     engine = services().engine
     try:
         with engine.connect() as connection:

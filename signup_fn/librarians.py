@@ -22,7 +22,7 @@ from . import auth_session, db, login_guard, mail
 from .clock import expiry_text
 from .passwords import check_policy, hash_password, needs_rehash
 from .services import services
-from .tokens import Purpose, consume, issue, peek
+from .tokens import Purpose, consume, issue, link_path, peek
 from .typed_text import CLI_TEXT
 
 KIND = "librarian"
@@ -39,7 +39,7 @@ def actor(librarian_id: int) -> str:
 
 
 def setup_path(token: str) -> str:
-    return f"/admin/setup/{token}"
+    return link_path("/admin/setup", token)
 
 
 def add_librarian(connection: Connection, username: str, email: str | None) -> tuple[int, str]:

@@ -29,7 +29,7 @@ from .forms import form_field, page
 from .passwords import PasswordRejected
 from .ratelimit import Limit, limit_key
 from .services import services
-from .tokens import Purpose
+from .tokens import TOKEN_PARAMETER, Purpose
 
 if TYPE_CHECKING:
     from . import accounts
@@ -136,14 +136,14 @@ def password_form(purpose: Purpose, token: str) -> Response | tuple[str, int]:
     )
 
 
-@bp.route("/activate/<token>", methods=["GET", "POST"])
-def activate(token: str) -> Response | tuple[str, int]:
-    return password_form(Purpose.ACTIVATION, token)
+@bp.route("/activate", methods=["GET", "POST"])
+def activate() -> Response | tuple[str, int]:
+    return password_form(Purpose.ACTIVATION, request.args.get(TOKEN_PARAMETER, ""))
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
-def reset(token: str) -> Response | tuple[str, int]:
-    return password_form(Purpose.PASSWORD_RESET, token)
+@bp.route("/reset", methods=["GET", "POST"])
+def reset() -> Response | tuple[str, int]:
+    return password_form(Purpose.PASSWORD_RESET, request.args.get(TOKEN_PARAMETER, ""))
 
 
 @bp.route("/forgot", methods=["GET", "POST"])

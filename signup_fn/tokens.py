@@ -5,6 +5,9 @@ purpose, the subject (an account or librarian id), and its expiry; a new token o
 purpose for the same subject makes older ones expire. Using a token is one conditional UPDATE,
 so it works once even when two requests race. A patron's outstanding links die when the
 account's address changes, the account is disabled, or its password changes.
+
+A link carries its token in the query string (`/activate?token=...`), never in the path: the
+deployed access log (deploy/gunicorn.conf.py) and the proxy's (DEPLOY.md) record the path only.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ import hashlib
 import secrets
 from datetime import timedelta
 from enum import StrEnum
+from urllib.parse import urlencode
 
 from sqlalchemy import Connection
 
 from . import db
 
 TOKEN_BYTES = 32
-MAX_TOKEN_LENGTH = 100  # longer path segments are not ours: refused before hashing
+MAX_TOKEN_LENGTH = 100  # longer tokens are not ours: refused before hashing
+TOKEN_PARAMETER = "token"  # noqa: S105 (the query parameter's name, not a secret)
 
 
 class Purpose(StrEnum):
@@ -35,6 +40,11 @@ def revoke_account_links(connection: Connection, account_id: int) -> int:
     """A patron's outstanding activation and reset links stop working (the address changed, the
     account was disabled, or the password changed); returns how many."""
     return db.revoke_tokens(connection, ACCOUNT_LINKS, account_id)
+
+
+def link_path(path: str, token: str) -> str:
+    """`path` with `token` in its query string, where no log records it."""
+    return f"{path}?{urlencode({TOKEN_PARAMETER: token})}"
 
 
 def hash_token(token: str) -> str:

@@ -15,8 +15,8 @@ from web import PASSWORD, post_form
 from signup_fn import db
 from signup_fn.services import services
 
-SETUP_LINK = re.compile(r"https://fn\.site\.example(/admin/setup/\S+)")
-ACTIVATION_LINK = re.compile(r"https://fn\.site\.example/activate/[A-Za-z0-9_-]+")
+SETUP_LINK = re.compile(r"https://fn\.site\.example(/admin/setup\?token=\S+)")
+ACTIVATION_LINK = re.compile(r"https://fn\.site\.example/activate\?token=[A-Za-z0-9_-]+")
 
 
 def add_librarian(app: Flask, username: str = "rina", email: str | None = None) -> str:

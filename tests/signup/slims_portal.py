@@ -94,7 +94,7 @@ def slims_for_module(url: str) -> Iterator[Slims]:
         slims.dispose()
 
 
-SETUP_LINK = re.compile(r"https://fn\.site\.example(/admin/setup/\S+)")
+SETUP_LINK = re.compile(r"https://fn\.site\.example(/admin/setup\?token=\S+)")
 
 
 def librarian_client(app: Flask, username: str = "rina") -> FlaskClient:

@@ -177,11 +177,11 @@ def test_no_secret_in_audit_or_logs(
     _, token = new_account(app, "S1", "rahasia@example.ac.id")
     secret_password = "rahasia sekali ya ampun"
     client.post(  # CSRF token from the page first
-        f"/activate/{token}",
+        f"/activate?token={token}",
         data={
             "password": secret_password,
             "password_confirm": secret_password,
-            "csrf_token": csrf_token(client, f"/activate/{token}"),
+            "csrf_token": csrf_token(client, f"/activate?token={token}"),
         },
     )
     cookie = session_cookie(client)

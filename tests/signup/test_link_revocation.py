@@ -20,7 +20,7 @@ def reset_link(app: Flask, account_id: int) -> str:
         token = tokens.issue(
             connection, tokens.Purpose.PASSWORD_RESET, account_id, app.permanent_session_lifetime
         )
-    return f"/reset/{token}"
+    return f"/reset?token={token}"
 
 
 def try_link(client: FlaskClient, path: str, password: str) -> int:
@@ -39,7 +39,7 @@ def cli(app: Flask, *args: str) -> None:
 def test_activation_link_dies_when_the_address_is_corrected(app: Flask) -> None:
     _, token = new_account(app)
     cli(app, "privacy", "correct", "P27820121001", "--email", "baru@example.ac.id")
-    assert try_link(app.test_client(), f"/activate/{token}", PASSWORD) == 404
+    assert try_link(app.test_client(), f"/activate?token={token}", PASSWORD) == 404
     with app.app_context(), services().engine.connect() as connection:
         assert db.find_account(connection, "P27820121001")["status"] == "pending_activation"
 
@@ -66,7 +66,7 @@ def test_activation_link_stays_dead_after_disable_and_enable(app: Flask) -> None
     _, token = new_account(app)
     cli(app, "accounts", "disable", "P27820121001")
     cli(app, "accounts", "enable", "P27820121001")
-    assert try_link(app.test_client(), f"/activate/{token}", PASSWORD) == 404
+    assert try_link(app.test_client(), f"/activate?token={token}", PASSWORD) == 404
 
 
 def test_reset_link_dies_when_the_password_is_changed(app: Flask, client: FlaskClient) -> None:

@@ -19,7 +19,7 @@ FROM = "Perpustakaan <perpustakaan@poltekkes.example.ac.id>"
 def queue(app: Flask, to: str = "siti@example.ac.id", **context: object) -> int:
     context = {
         "member_id": "P1",
-        "link": "https://fn.site.example/reset/abc",
+        "link": "https://fn.site.example/reset?token=abc",
         "minutes": 60,
         **context,
     }
@@ -43,9 +43,9 @@ def test_sent_to_smtp_server(make_app: Callable[..., Flask], smtp_server: SmtpSe
     assert message["To"] == "siti@example.ac.id"
     assert message["Subject"] == "Tautan untuk membuat kata sandi baru"
     assert "perpustakaan@poltekkes.example.ac.id" in message["From"]
-    assert "https://fn.site.example/reset/abc" in message.get_content()
+    assert "https://fn.site.example/reset?token=abc" in message.get_content()
     assert rows(app, db.outbox)[0]["sent_at"] is not None
-    assert "/reset/abc" not in rows(app, db.outbox)[0]["body"]  # the link left with the mail
+    assert "reset?token=abc" not in rows(app, db.outbox)[0]["body"]  # the link left with the mail
     mailed = [row for row in audit_rows(app) if row["action"] == "mailed"]
     assert mailed[0]["reason"] == f"outbox:{mail_id}"
     assert mail.send_due(app) == (0, 0)  # never twice

@@ -64,7 +64,7 @@ def patron(app: Flask, body: dict[str, Any] = VALID) -> tuple[int, int, Any]:
             connection, request_id, member_id=body["member_id"], email=body["email"]
         )
     response = post_form(
-        client, f"/activate/{token}", {"password": PASSWORD, "password_confirm": PASSWORD}
+        client, f"/activate?token={token}", {"password": PASSWORD, "password_confirm": PASSWORD}
     )
     assert response.status_code == 303
     with app.test_request_context(), db.transaction(engine(app)) as connection:

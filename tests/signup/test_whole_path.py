@@ -36,7 +36,7 @@ from signup_fn import auth_session
 
 PATRON_PASSWORD = "ombak pagi di pantai anyer"
 BASE_URL = "https://fn.site.example"
-ACTIVATION_LINK = re.compile(re.escape(BASE_URL) + r"(/activate/([A-Za-z0-9_-]+))")
+ACTIVATION_LINK = re.compile(re.escape(BASE_URL) + r"(/activate\?token=([A-Za-z0-9_-]+))")
 MAIL_FROM = "Perpustakaan <perpustakaan@poltekkes.example.ac.id>"
 SITE = "https://site.example"
 
@@ -234,7 +234,7 @@ def test_whole_path_of_a_rejection(csv_app: Flask, smtp_server: SmtpServer) -> N
     body = message.get_content()
     assert "Alasan: Bukan anggota perpustakaan" in body
     assert "Langkah selanjutnya:" in body and "meja layanan" in body
-    assert "/activate/" not in body
+    assert "/activate" not in body
 
     patron = csv_app.test_client()
     refused = post_form(

@@ -59,7 +59,7 @@ def active_account(
     """An account activated through its link (the client ends up logged in)."""
     account_id, token = new_account(app, member_id)
     response = post_form(
-        client, f"/activate/{token}", {"password": password, "password_confirm": password}
+        client, f"/activate?token={token}", {"password": password, "password_confirm": password}
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     return account_id

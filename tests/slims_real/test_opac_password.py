@@ -63,7 +63,7 @@ def activate(app: Flask, member_id: str, password: str) -> tuple[int, str]:
     _, token = new_account(app, member_id, email=f"{member_id.lower()}@example.ac.id")
     client = app.test_client()
     response = post_form(
-        client, f"/activate/{token}", {"password": password, "password_confirm": password}
+        client, f"/activate?token={token}", {"password": password, "password_confirm": password}
     )
     return response.status_code, html.unescape(response.get_data(as_text=True))
 

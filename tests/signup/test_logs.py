@@ -1,0 +1,151 @@
+"""No link token reaches a log of the deployed function.
+
+The function runs as DEPLOY.md deploys it (deployment.py: deploy/gunicorn.conf.py's access and
+error logs, production settings, PostgreSQL, HTTPS). A librarian's setup link, a patron's
+activation link and a reset link are each opened and used, plus a made-up token; the tokens
+must then appear nowhere in gunicorn's access and error log, which still records each request's
+path. DEPLOY.md's nginx example logs the path without the query string too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from deployment import DeployedFunction, deployed_function, make_certificate
+from fresh_databases import fresh_postgres_database
+from https_client import (
+    LIBRARIAN_PASSWORD,
+    MAIL_FROM,
+    NEW_PASSWORD,
+    PATRON_PASSWORD,
+    SITE,
+    activation_link,
+    browser_session,
+    link_in,
+    post_form,
+    wait_for_mail,
+)
+from serving import REPO_ROOT
+from smtp_server import SmtpServer, make_smtp_server
+
+DEPLOY_MD = REPO_ROOT / "DEPLOY.md"
+QUERY_VARIABLES = ("$request ", '$request"', "$request_uri", "$args", "$query_string", "$arg_")
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = make_smtp_server()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def deployed(
+    postgres_url: str, smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DeployedFunction]:
+    folder = tmp_path_factory.mktemp("logged")
+    with (
+        fresh_postgres_database(postgres_url, "https_logs") as database_url,
+        deployed_function(
+            folder,
+            database_url=database_url,
+            site_origin=SITE,
+            certificate=make_certificate(folder / "tls"),
+            extra={"PORTAL_SMTP_URL": smtp.url, "PORTAL_MAIL_FROM": MAIL_FROM},
+        ) as function,
+    ):
+        yield function
+
+
+def token_of(link: str) -> str:
+    return parse_qs(urlsplit(link).query)["token"][0]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_no_link_token_reaches_the_logs(deployed: DeployedFunction, smtp: SmtpServer) -> None:
+    tokens: list[str] = []
+
+    output = deployed.flask("librarian", "add", "pustakawan.log")
+    setup = re.search(r"^(https://\S+/admin/setup\S+)$", output, re.MULTILINE)
+    assert setup, output
+    tokens.append(token_of(setup.group(1)))
+    answer = post_form(
+        browser_session(deployed),
+        deployed,
+        setup.group(1),
+        {"password": LIBRARIAN_PASSWORD, "password_confirm": LIBRARIAN_PASSWORD, "code": ""},
+    )
+    assert answer.status_code == 303, answer.text
+
+    activation = activation_link(deployed, smtp, "P2026091001")
+    tokens.append(token_of(activation))
+    answer = post_form(
+        browser_session(deployed),
+        deployed,
+        activation,
+        {"password": PATRON_PASSWORD, "password_confirm": PATRON_PASSWORD},
+    )
+    assert answer.status_code == 303, answer.text
+
+    session = browser_session(deployed)
+    post_form(session, deployed, deployed.url + "/forgot", {"identifier": "P2026091001"})
+    reset = link_in(wait_for_mail(smtp, "p2026091001@example.ac.id", "kata sandi baru"), "reset")
+    tokens.append(token_of(reset))
+    answer = post_form(
+        session, deployed, reset, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
+    )
+    assert "Kata sandi sudah diganti" in answer.text
+
+    made_up = "x" * 43
+    tokens.append(made_up)
+    used = session.get(f"{deployed.url}/activate?token={made_up}")
+    assert used.status_code == 404
+    used = session.get(f"{deployed.url}/reset?token={made_up}")
+    assert used.status_code == 404
+
+    deployed.server.stop()  # the workers' buffers are written out
+    log = deployed.server.log_text()
+    assert '"GET /activate HTTP/1.1" 200' in log, log  # the access log is on, path only
+    assert '"POST /reset HTTP/1.1"' in log, log
+    assert '"GET /admin/setup HTTP/1.1" 200' in log, log
+    leaked = [token for token in tokens if token in log]
+    assert not leaked, f"{len(leaked)} link token(s) in the function's log:\n{log}"
+    assert "token=" not in log
+
+
+def test_links_carry_their_token_in_the_query_only() -> None:
+    from signup_fn.accounts import activation_path, reset_path
+    from signup_fn.librarians import setup_path
+
+    for path in (activation_path("abc"), reset_path("abc"), setup_path("abc")):
+        assert urlsplit(path).query == "token=abc"
+        assert "abc" not in urlsplit(path).path
+
+
+def nginx_example() -> str:
+    blocks = re.findall(r"^```nginx\n(.*?)^```", DEPLOY_MD.read_text("utf-8"), re.M | re.S)
+    assert len(blocks) == 1, "DEPLOY.md has one nginx example"
+    return blocks[0]
+
+
+def test_deploy_md_proxy_logs_carry_no_query() -> None:
+    config = nginx_example()
+    formats = re.findall(r"log_format\s+(\w+)\s+(.*?);", config, re.S)
+    assert formats, "the nginx example defines its log format"
+    for _, fields in formats:
+        assert "$uri" in fields
+        assert not [variable for variable in QUERY_VARIABLES if variable in fields + " "], fields
+    names = {name for name, _ in formats}
+    servers = config.count("server {")
+    access_logs = re.findall(r"access_log\s+\S+\s+(\w+);", config)
+    assert len(access_logs) == servers and set(access_logs) <= names, access_logs
+    # nginx's error lines quote the request line, query string included: only crit and above
+    error_logs = re.findall(r"error_log\s+\S+\s+(\w+);", config)
+    assert len(error_logs) == servers and set(error_logs) == {"crit"}, error_logs
