@@ -49,11 +49,15 @@ def chromium_path() -> Path | None:
     return Path(found) if found else None
 
 
-def launch_chromium(playwright: Playwright, executable: Path) -> Browser:
-    """Start the system chromium headless with the no-background-traffic switches."""
-    return playwright.chromium.launch(
-        executable_path=str(executable), args=list(LAUNCH_ARGS), headless=True
-    )
+def launch_chromium(
+    playwright: Playwright, executable: Path, *, trusted_spki: str | None = None
+) -> Browser:
+    """Start the system chromium headless with the no-background-traffic switches; with
+    `trusted_spki` (a base64 SHA-256 of a public key) it trusts that one test certificate."""
+    args = list(LAUNCH_ARGS)
+    if trusted_spki is not None:
+        args.append(f"--ignore-certificate-errors-spki-list={trusted_spki}")
+    return playwright.chromium.launch(executable_path=str(executable), args=args, headless=True)
 
 
 def is_loopback(url: str) -> bool:

@@ -3,9 +3,10 @@
 The rules: the browser tests run when Playwright and chromium are installed (`make test`
 installs both: the dev extra and `scripts/ensure_test_deps.sh`); otherwise they skip with the
 reason, except under CI (`CI=true`), where a missing browser is a failure. The portal (site
-and function) is started once per session. Every page lives in a context whose requests
-beyond loopback are aborted, and each test then asserts that its pages asked for none.
-Screenshots go to test-artifacts/browser/NN-step.png.
+and function) is started once per session, in development or, for the journeys parametrized
+with `portal` = "deployed", as DEPLOY.md deploys it (HTTPS, production, PostgreSQL). Every
+page lives in a context whose requests beyond loopback are aborted, and each test then
+asserts that its pages asked for none. Screenshots go to test-artifacts/browser/NN-step.png.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS / "signup"))  # serving.py and fresh_databases.py live there
 
-from portal_stack import Portal, running_portal  # noqa: E402
+from portal_stack import PORTAL_MODES, Portal, deployed_portal, running_portal  # noqa: E402
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -61,15 +62,34 @@ def require_browser() -> None:
 
 
 @pytest.fixture(scope="session")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+def development_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     """The real site (repository's mkdocs.yml and resources.yml) and function, on loopback."""
     require_browser()
     with running_portal(tmp_path_factory.mktemp("portal")) as running:
         yield running
 
 
+@pytest.fixture(scope="session")
+def production_portal(
+    tmp_path_factory: pytest.TempPathFactory, postgres_url: str
+) -> Iterator[Portal]:
+    """The same as deployed: production settings over HTTPS (site too), on PostgreSQL."""
+    require_browser()
+    with deployed_portal(tmp_path_factory.mktemp("deployed"), postgres_url) as running:
+        yield running
+
+
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def portal(request: pytest.FixtureRequest) -> Portal:
+    """The development portal, or the deployed one where a module is parametrized so."""
+    mode = getattr(request, "param", "development")
+    assert mode in PORTAL_MODES, mode
+    name = "production_portal" if mode == "deployed" else "development_portal"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture(scope="module")
+def browser(portal: Portal) -> Iterator[Browser]:
     """Debian's chromium, headless, shared by a module. Not longer: Playwright's sync API
     keeps its event loop running in this thread while it lives, which would break later
     tests that call asyncio.run (the link checker's)."""
@@ -80,7 +100,8 @@ def browser() -> Iterator[Browser]:
     executable = chromium_path()
     assert executable is not None
     with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright, executable)
+        spki = portal.certificate.spki_sha256 if portal.certificate else None
+        chromium = launch_chromium(playwright, executable, trusted_spki=spki)
         try:
             yield chromium
         finally:

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+import pyotp
 import sqlalchemy as sa
 from playwright.sync_api import Locator, Page, expect
 from portal_stack import Portal
 from slims_export import export_text, member_row
 
 MAIL_WAIT_SECONDS = 15.0
-SETUP_LINK = re.compile(r"^(http://\S+/admin/setup/\S+)$", re.MULTILINE)
+SETUP_LINK = re.compile(r"^(https?://\S+/admin/setup\?token=\S+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -67,18 +68,33 @@ def add_librarian(portal: Portal, username: str) -> str:
     return found.group(1)
 
 
-def complete_setup(page: Page, password: str) -> None:
-    """On the setup page: set the password, skip the authenticator; lands on /admin/login."""
+def complete_setup(page: Page, password: str, *, authenticator: bool = False) -> str | None:
+    """On the setup page: set the password and, with `authenticator`, enrol the key the page
+    shows with its current code (as an authenticator app would); lands on /admin/login.
+    Returns the enrolled key, or None."""
     page.locator("#password").fill(password)
     page.locator("#password_confirm").fill(password)
+    secret = None
+    if authenticator:
+        secret = page.locator("input[name=totp_secret]").get_attribute("value")
+        assert secret, "the setup page shows no authenticator key"
+        page.locator("#code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Simpan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Masuk pustakawan")
+    return secret
 
 
-def log_in_librarian(page: Page, username: str, password: str) -> None:
-    """On /admin/login: log in; lands on the queue."""
+def log_in_librarian(
+    page: Page, username: str, password: str, totp_secret: str | None = None
+) -> None:
+    """On /admin/login: log in (with the authenticator's code when enrolled); lands on the
+    queue. The code is the next time step's (accepted one step early), so it is never the one
+    the setup just used."""
     page.locator("#username").fill(username)
     page.locator("#password").fill(password)
+    if totp_secret is not None:
+        totp = pyotp.TOTP(totp_secret)
+        page.locator("#code").fill(totp.at(time.time() + totp.interval))
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Antrean permintaan")
 

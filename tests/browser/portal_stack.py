@@ -9,12 +9,19 @@ e-mails), PORTAL_CATALOG_PATH set to the catalog the site was built from (/membe
 PORTAL_SMTP_URL pointing at a real SMTP server (aiosmtpd) on loopback that keeps every message.
 `Portal.flask(...)` runs the function's CLI against the same database and settings. Everything
 is stopped afterwards.
+
+Deployed (`deployed_portal`): the same, as DEPLOY.md deploys it (tests/signup/deployment.py):
+production settings from deploy/portal.env.example, gunicorn with deploy/gunicorn.conf.py
+serving HTTPS, a fresh PostgreSQL database, and the static site served over HTTPS too, both
+with one certificate made for the test (`Portal.certificate`, which the browser trusts by its
+SPKI hash).
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import ssl
 import subprocess
 import sys
 import threading
@@ -24,8 +31,10 @@ from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 import yaml
-from fresh_databases import sqlite_url
+from deployment import Certificate, deployed_function, make_certificate
+from fresh_databases import fresh_postgres_database, sqlite_url
 from serving import (
     LOOPBACK,
     REPO_ROOT,
@@ -37,6 +46,9 @@ from serving import (
 )
 from smtp_server import SmtpServer, make_smtp_server
 
+PORTAL_MODES = ("development", "deployed")
+# `pytestmark = AS_DEVELOPED_AND_DEPLOYED`: each test of a module runs against both portals
+AS_DEVELOPED_AND_DEPLOYED = pytest.mark.parametrize("portal", PORTAL_MODES, indirect=True)
 RATE_LIMIT_OFF = "0"
 MAIL_FROM = "Perpustakaan Poltekkes Kemenkes Banten <perpustakaan@example.ac.id>"
 FUNCTION_APP = "signup_fn:create_app()"
@@ -51,14 +63,20 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def static_server(folder: Path) -> Iterator[str]:
-    """Serve `folder` over HTTP on a free loopback port; yield its origin."""
+def static_server(folder: Path, certificate: Certificate | None = None) -> Iterator[str]:
+    """Serve `folder` on a free loopback port (HTTPS with `certificate`); yield its origin."""
     handler = functools.partial(QuietHandler, directory=str(folder))
     httpd = ThreadingHTTPServer((LOOPBACK, 0), handler)
+    scheme = "http"
+    if certificate is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate.cert, certificate.key)
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        scheme = "https"
     thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
-        yield f"http://{LOOPBACK}:{httpd.server_address[1]}"
+        yield f"{scheme}://{LOOPBACK}:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -154,6 +172,11 @@ class Portal:
     catalog: Path  # the catalog the site was built from and the function reads
     smtp: SmtpServer  # every message the function sent, in `smtp.messages`
     function_env: Mapping[str, str]  # the function's PORTAL_* settings, BASE_URL included
+    certificate: Certificate | None = None  # deployed: what the site and function serve
+
+    @property
+    def deployed(self) -> bool:
+        return self.certificate is not None
 
     @property
     def function_url(self) -> str:
@@ -218,5 +241,48 @@ def running_portal(
                 )
             finally:
                 function.stop()
+    finally:
+        smtp.stop()
+
+
+@contextmanager
+def deployed_portal(
+    folder: Path, postgres_url: str, *, catalog: Path = REPO_ROOT / "resources.yml"
+) -> Iterator[Portal]:
+    """`running_portal` as deployed: production settings, HTTPS, PostgreSQL."""
+    site_dir = folder / "site"
+    site_dir.mkdir(parents=True, exist_ok=True)
+    certificate = make_certificate(folder / "tls")
+    smtp = make_smtp_server()
+    smtp.start()
+    try:
+        with (
+            fresh_postgres_database(postgres_url, "browser_deployed") as database_url,
+            static_server(site_dir, certificate) as site_origin,
+            deployed_function(
+                folder,
+                database_url=database_url,
+                site_origin=site_origin,
+                certificate=certificate,
+                extra={
+                    "PORTAL_MIN_FILL_MS": "0",  # as function_settings says
+                    "PORTAL_CATALOG_PATH": str(catalog),
+                    "PORTAL_SMTP_URL": smtp.url,
+                    "PORTAL_MAIL_FROM": MAIL_FROM,
+                },
+            ) as function,
+        ):
+            config = write_site_config(folder, site_url=site_origin, function_url=function.url)
+            build_site(config, site_dir, catalog)
+            yield Portal(
+                site_origin,
+                function.server,
+                database_url,
+                site_dir,
+                catalog,
+                smtp,
+                function.settings,
+                certificate,
+            )
     finally:
         smtp.stop()

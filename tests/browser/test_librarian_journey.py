@@ -1,7 +1,8 @@
 """The account procedure in a real browser, from request to use (SOP steps 1-5).
 
 A patron asks for an account through the site's form; a librarian, created with the CLI, sets
-a password through the setup link and logs in to /admin/; the queue shows the request with the
+a password and enrols an authenticator through the setup link and logs in to /admin/ with its
+code; the queue shows the request with the
 evidence of the member list imported from a SLiMS export; the librarian approves; the
 activation e-mail arrives at the local SMTP server; the patron follows its link in their own
 browser, sets a password and sees /members; a members-only resource opens through /go/<id>.
@@ -9,6 +10,9 @@ browser, sets a password and sees /members; a members-only resource opens throug
 The catalog URL is beyond loopback: the browser follows /go/'s redirect to it and the lookup
 fails inside the browser (browser_launch.py), so the test asserts the exact URL the browser
 tried to open, never loads it. Screenshots continue test_patron_journey.py's, from 20.
+
+Every test runs twice: against the development portal, and as deployed (production settings
+over HTTPS for the site and the function, Secure cookies, HSTS, PostgreSQL).
 """
 
 from __future__ import annotations
@@ -34,12 +38,12 @@ from journey_steps import (
 )
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, expect
-from portal_stack import Portal
+from portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
 
 from catalog.loader import default_today, load_catalog
 from catalog.models import Access
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, AS_DEVELOPED_AND_DEPLOYED]
 
 Screenshot = Callable[[Page, str], Path]
 PageFactory = Callable[..., Page]
@@ -118,16 +122,16 @@ def test_request_approved_activated_and_used(
     imported = import_members(portal, tmp_path, [PATRON])
     assert "1 anggota diimpor" in imported, imported
     setup_link = add_librarian(portal, LIBRARIAN)
-    assert setup_link.startswith(f"{portal.function_url}/admin/setup/")
+    assert setup_link.startswith(f"{portal.function_url}/admin/setup?token=")
 
     librarian = new_page()
     librarian.goto(setup_link)
     expect(librarian.get_by_role("heading", level=1)).to_have_text("Siapkan akun pustakawan")
     expect(librarian.locator("body")).to_contain_text(LIBRARIAN)
     screenshot(librarian, "21-librarian-setup")
-    complete_setup(librarian, LIBRARIAN_PASSWORD)
+    totp_secret = complete_setup(librarian, LIBRARIAN_PASSWORD, authenticator=True)
     screenshot(librarian, "22-librarian-login")
-    log_in_librarian(librarian, LIBRARIAN, LIBRARIAN_PASSWORD)
+    log_in_librarian(librarian, LIBRARIAN, LIBRARIAN_PASSWORD, totp_secret)
 
     # SOP 2: the queue and the request's evidence from the imported list.
     row = queue_row(librarian, PATRON)
@@ -159,10 +163,10 @@ def test_request_approved_activated_and_used(
 
     mail = mail_to(portal, PATRON.email, APPROVED_SUBJECT)
     assert PATRON.name in body_of(mail)
-    links = re.findall(r"http\S+/activate/\S+", body_of(mail))
+    links = re.findall(r"http\S+/activate\?token=\S+", body_of(mail))
     assert len(links) == 1, body_of(mail)
     activation_link = links[0]
-    assert activation_link.startswith(f"{portal.function_url}/activate/")
+    assert activation_link.startswith(f"{portal.function_url}/activate?token=")
 
     # SOP 5: the patron activates the account in their own browser and uses the collection.
     patron = new_page()
@@ -212,7 +216,7 @@ def test_login_from_a_go_link_continues_to_the_resource(
     request_id, _ = request_of(portal, member.member_id)
     portal.flask("requests", "approve", str(request_id), "--contact", "langsung")
     body = body_of(mail_to(portal, member.email, APPROVED_SUBJECT))
-    patron.goto(re.findall(r"http\S+/activate/\S+", body)[0])
+    patron.goto(re.findall(r"http\S+/activate\?token=\S+", body)[0])
     patron.locator("#password").fill(PATRON_PASSWORD)
     patron.locator("#password_confirm").fill(PATRON_PASSWORD)
     patron.get_by_role("button", name="Aktifkan akun").click()
@@ -254,4 +258,23 @@ def test_request_of_a_non_member_rejected(
     assert request_of(portal, NOT_A_MEMBER.member_id) == (request_id, "rejected")
     body = body_of(mail_to(portal, NOT_A_MEMBER.email, REJECTED_SUBJECT))
     assert "Alasan: Bukan anggota perpustakaan" in body
-    assert "/activate/" not in body
+    assert "/activate" not in body
+
+
+def test_served_as_configured(new_page: PageFactory, portal: Portal) -> None:
+    """Deployed: both origins over HTTPS, HSTS on the function's pages, Secure cookies only."""
+    page = new_page()
+    response = page.goto(f"{portal.function_url}/login")
+    assert response is not None and response.ok
+    hsts = response.headers.get("strict-transport-security")
+    cookies = page.context.cookies()
+    assert cookies, "the login form sets its CSRF cookie"
+    if portal.deployed:
+        assert portal.site_url.startswith("https://")
+        assert portal.function_url.startswith("https://")
+        assert hsts is not None and hsts.startswith("max-age=")
+        assert all(cookie["secure"] for cookie in cookies), cookies
+    else:
+        assert hsts is None
+    site = page.goto(portal.page("/daftar/"))
+    assert site is not None and site.ok

@@ -2,8 +2,10 @@
 
 The site is the repository's own (mkdocs.yml, resources.yml, docs/) built for real and served
 on loopback, the form posts to the real function under gunicorn, and the database is read
-directly afterwards. Each step leaves a screenshot in test-artifacts/browser/ (numbered in the
-order of the journey; the librarian's steps of test_librarian_journey.py follow on from 20).
+directly afterwards. Every test runs twice: against the development portal, and as deployed
+(production settings over HTTPS for the site and the function, PostgreSQL). Each step leaves a
+screenshot in test-artifacts/browser/ (numbered in the order of the journey; the librarian's
+steps of test_librarian_journey.py follow on from 20).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from pathlib import Path
 import pytest
 from journey_steps import query, stored_requests
 from playwright.sync_api import Page, expect
-from portal_stack import Portal
+from portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, AS_DEVELOPED_AND_DEPLOYED]
 
 Screenshot = Callable[[Page, str], Path]
 SHOWN_ITEMS = "#az-list .az-item:not(.az-item--alternate):not([hidden])"
