@@ -41,7 +41,9 @@ def test_forgot_refuses_nul(client: FlaskClient, identifier: str) -> None:
 def test_activation_and_password_forms_refuse_nul(app: Flask, client: FlaskClient) -> None:
     _, token = new_account(app, member_id="P1")
     bad = f"kuda{NUL}baterai staples"
-    response = post_form(client, f"/activate/{token}", {"password": bad, "password_confirm": bad})
+    response = post_form(
+        client, f"/activate?token={token}", {"password": bad, "password_confirm": bad}
+    )
     refused_with(response, "Kata sandi")
     active_account(app, client)
     login(client)
