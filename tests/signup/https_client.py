@@ -119,7 +119,7 @@ def ask_for_account(function: DeployedFunction, member_id: str, email: str) -> i
 def activation_link(function: DeployedFunction, smtp: SmtpServer, member_id: str) -> str:
     email = f"{member_id.lower()}@example.ac.id"
     request_id = ask_for_account(function, member_id, email)
-    function.flask("requests", "approve", str(request_id))
+    function.flask("requests", "approve", str(request_id), "--contact", "langsung")
     return link_in(wait_for_mail(smtp, email, "disetujui"), "activate")
 
 

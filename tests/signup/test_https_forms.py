@@ -104,7 +104,9 @@ def test_admin_decisions_over_https(
     approved = ask_for_account(deployed, "P2026090001", "p2026090001@example.ac.id")
     rejected = ask_for_account(deployed, "P2026090002", "p2026090002@example.ac.id")
     detail = f"{deployed.url}/admin/requests/{approved}"
-    answer = post_form(librarian, deployed, f"{detail}/approve", {}, form_url=detail)
+    answer = post_form(
+        librarian, deployed, f"{detail}/approve", {"contact": "langsung"}, form_url=detail
+    )
     assert answer.status_code == 200, answer.text
     assert "disetujui" in answer.text
     detail = f"{deployed.url}/admin/requests/{rejected}"
