@@ -23,7 +23,26 @@ class RowIdConverter(IntegerConverter):
         super().__init__(url_map, min=ROW_ID.start, max=ROW_ID.stop - 1)
 
 
-ROW_ID_TYPE = click.IntRange(ROW_ID.start, ROW_ID.stop - 1)  # an ID argument of the CLI
+class RowIdParam(click.ParamType):
+    """An ID argument of the CLI, as `requests list` prints it or bare: `#12` or `12`, in
+    `ROW_ID`; anything else is a usage error naming the value."""
+
+    name = "id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            number = value
+        else:
+            digits = str(value).strip().removeprefix("#")
+            if not (digits.isascii() and digits.isdigit()):
+                self.fail(f"{value!r} bukan nomor: tulis mis. 12 atau #12.", param, ctx)
+            number = int(digits)
+        if number not in ROW_ID:
+            self.fail(f"{value} di luar rentang {ROW_ID.start}..{ROW_ID.stop - 1}.", param, ctx)
+        return number
+
+
+ROW_ID_TYPE = RowIdParam()
 
 
 def init_app(app: Flask) -> None:

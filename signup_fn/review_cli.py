@@ -8,6 +8,9 @@ the reports' figures.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -15,6 +18,7 @@ from flask.cli import AppGroup
 from . import admin_layout, db, librarians, mail, reports, review
 from .clock import format_moment
 from .ids import ROW_ID_TYPE
+from .member_check import MemberEvidence
 from .services import services
 from .typed_text import CLI_TEXT
 
@@ -62,6 +66,54 @@ def list_command(status: str) -> None:
     click.echo(f"{len(rows)} permintaan.")
 
 
+STATUS_WORDS = {"pending": "menunggu", "approved": "disetujui", "rejected": "ditolak"}
+ROLE_WORDS = {"student": "mahasiswa", "lecturer": "dosen", "staff": "tenaga kependidikan"}
+VERDICT_WORDS = {"tidak_diketahui": "tidak diketahui"}
+
+
+def yes_no(value: bool | None) -> str:
+    return "tidak diketahui" if value is None else ("ya" if value else "tidak")
+
+
+def evidence_lines(row: Mapping[str, Any], evidence: MemberEvidence) -> list[tuple[str, str]]:
+    """The admin page's evidence table as `label: request | anggota: record | hasil: result`
+    lines (templates/admin/request.html), membership expiry and member type included."""
+    record = evidence.record
+
+    def member(value: Any) -> str:
+        return str(value or "-") if record else "-"
+
+    def verdict(value: str) -> str:
+        return VERDICT_WORDS.get(value, value)
+
+    if evidence.unavailable:
+        found = "tidak diketahui"
+    else:
+        found = "ditemukan" if evidence.known else "tidak ditemukan"
+    name = evidence.name
+    email = verdict(evidence.email) + ("" if evidence.contact_verified else ": belum terverifikasi")
+    expiry = record.expire_date.strftime("%d-%m-%Y") if record and record.expire_date else "-"
+    lines = [
+        ("Data anggota tidak tersedia", evidence.unavailable) if evidence.unavailable else None,
+        ("Nomor anggota", f"{row['member_id']} | anggota: {member(record and record.member_id)}"
+         f" | hasil: {found}"),
+        ("Nama", f"{row['name']} | anggota: {member(record and record.name)} | hasil: "
+         + (f"{verdict(name.verdict)} (skor {name.score:.2f})" if name else "-")),
+        ("E-mail", f"{row['email']} | anggota: {member(record and record.email)} | hasil: {email}"),
+        ("Telepon", f"{row['phone'] or '-'} | anggota: {member(record and record.phone)}"
+         f" | hasil: {verdict(evidence.phone)}"),
+        ("Program studi / institusi", f"{row['programme']} | anggota:"
+         f" {member(record and record.inst_name)} | hasil: {verdict(evidence.programme)}"),
+        ("Peran / jenis anggota", f"{ROLE_WORDS.get(row['role'], row['role'])} | anggota:"
+         f" {member(record and record.member_type)}"),
+        ("Berlaku sampai", f"anggota: {expiry} | kedaluwarsa: {yes_no(evidence.expired)}"),
+        ("Keanggotaan tertunda", yes_no(evidence.pending)),
+        ("Persetujuan privasi",
+         f"versi {row['consent_version']}, {format_moment(row['consent_at'])}"),
+    ]  # fmt: skip
+    return [line for line in lines if line is not None]
+
+
 @requests_cli.command("show")
 @click.argument("request_id", type=ROW_ID_TYPE)
 def show_command(request_id: int) -> None:
@@ -71,23 +123,16 @@ def show_command(request_id: int) -> None:
     if row is None:
         raise click.ClickException(str(review.RequestNotFound(request_id)))
     evidence = review.evidence_for([row])[request_id]
-    record = evidence.record
     lines = [
-        ("Permintaan", f"#{row['id']} ({row['status']})"),
+        ("Permintaan", f"#{row['id']} ({STATUS_WORDS.get(row['status'], row['status'])})"),
         (
             "Diterima",
             f"{format_moment(row['created_at'])} ({admin_layout.age(row['created_at'])})",
         ),
-        ("Nomor anggota", row["member_id"]),
-        ("Nama", f"{row['name']} | anggota: {record.name if record else '-'}"),
-        ("E-mail", f"{row['email']} | anggota: {(record.email or '-') if record else '-'}"),
-        ("Telepon", f"{row['phone'] or '-'} | anggota: {(record.phone or '-') if record else '-'}"),
-        (
-            "Program studi",
-            f"{row['programme']} | anggota: {(record.inst_name or '-') if record else '-'}",
-        ),
         ("Sumber data anggota", review.directory_info().source),
+        *evidence_lines(row, evidence),
         ("Saran", evidence.suggestion),
+        *(("Temuan", finding) for finding in evidence.findings),
     ]
     if evidence.contact_advice and evidence.known is not False:
         lines.append(("Kontak", evidence.contact_advice + " (`requests approve ID --contact`)"))
