@@ -10,11 +10,12 @@ path. DEPLOY.md's nginx example logs the path without the query string too.
 from __future__ import annotations
 
 import re
+import runpy
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from deployment import DeployedFunction, deployed_function, make_certificate
+from deployment import GUNICORN_CONF, DeployedFunction, deployed_function, make_certificate
 from fresh_databases import fresh_postgres_database
 from https_client import (
     LIBRARIAN_PASSWORD,
@@ -149,3 +150,24 @@ def test_deploy_md_proxy_logs_carry_no_query() -> None:
     # nginx's error lines quote the request line, query string included: only crit and above
     error_logs = re.findall(r"error_log\s+\S+\s+(\w+);", config)
     assert len(error_logs) == servers and set(error_logs) == {"crit"}, error_logs
+
+
+def test_the_error_log_cuts_request_targets_at_the_query(capsys) -> None:
+    """gunicorn writes "Error handling request GET /activate?token=..." when a request fails
+    outside the application; deploy/gunicorn.conf.py's logger drops the query string."""
+    from gunicorn.config import Config
+
+    settings = runpy.run_path(str(GUNICORN_CONF))
+    config = Config()
+    config.set("errorlog", "-")
+    logger = settings["logger_class"](config)
+    try:
+        raise RuntimeError("broken")
+    except RuntimeError:
+        logger.exception("Error handling request %s %s", "GET", "/activate?token=SECRET123")
+    logger.error("Error handling request %s", "/reset?token=SECRET456")
+    written = capsys.readouterr()
+    text = written.out + written.err
+    assert "Error handling request GET /activate" in text
+    assert "Error handling request /reset" in text
+    assert "SECRET" not in text and "token=" not in text
