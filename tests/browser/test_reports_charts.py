@@ -1,6 +1,7 @@
-"""In Debian's chromium: the reports page of a signed-in librarian shows every chart under the
-function's own Content-Security-Policy (the production one) with no console error, and axe-core
-finds no WCAG 2.1 A/AA violation; the print stylesheet puts each section on its own page."""
+"""In Debian's chromium, as developed and as deployed (production settings over HTTPS): the
+reports page of a signed-in librarian shows every chart under the function's own
+Content-Security-Policy with no console error, and axe-core finds no WCAG 2.1 A/AA violation;
+the print stylesheet puts each section on its own page."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import pytest
 import sqlalchemy as sa
 from journey_steps import Patron, sign_in_new_librarian, sign_up
 from playwright.sync_api import Page, expect
-from portal_stack import Portal
+from portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
 from test_accessibility import violations
 
 from signup_fn import db
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, AS_DEVELOPED_AND_DEPLOYED]
 
 CHART_PATIENT = Patron("P2024000777", "Rahma Aulia", "rahma.aulia@example.ac.id")
 SEEDED = [  # resources of the repository's catalog, two months
