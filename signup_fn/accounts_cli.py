@@ -55,7 +55,7 @@ def expired_members(member_ids: list[str]) -> list[str]:
 @accounts_cli.command("disable")
 @click.argument("member_id", type=CLI_TEXT)
 def disable_command(member_id: str) -> None:
-    """Disable the account of MEMBER_ID and end its sessions at once."""
+    """Nonaktifkan akun MEMBER_ID dan akhiri sesinya saat itu juga."""
     with db.transaction(services().engine) as connection:
         account = find_account_or_fail(connection, member_id)
         if account["status"] == "disabled":
@@ -67,7 +67,7 @@ def disable_command(member_id: str) -> None:
 @accounts_cli.command("enable")
 @click.argument("member_id", type=CLI_TEXT)
 def enable_command(member_id: str) -> None:
-    """Enable the disabled account of MEMBER_ID again."""
+    """Aktifkan kembali akun MEMBER_ID yang nonaktif."""
     with db.transaction(services().engine) as connection:
         account = find_account_or_fail(connection, member_id)
         if account["status"] != "disabled":
@@ -85,15 +85,14 @@ def enable_command(member_id: str) -> None:
 @accounts_cli.command("expire")
 @click.option("--dry-run", is_flag=True, help="Hanya tampilkan; jangan ubah apa pun.")
 def expire_command(dry_run: bool) -> None:
-    """Disable accounts whose membership has expired in the member database (daily)."""
+    """Nonaktifkan akun yang keanggotaannya kedaluwarsa di basis data anggota (harian)."""
     engine = services().engine
     with engine.connect() as connection:
         live = db.accounts_with_status(connection, LIVE_STATUSES)
     try:
         expired = expired_members([account["member_id"] for account in live])
     except DirectoryUnavailable as error:
-        click.echo(f"{error} Tidak ada akun yang diubah.", err=True)
-        raise SystemExit(1) from None
+        raise click.ClickException(f"{error} Tidak ada akun yang diubah.") from None
     if dry_run:
         for member_id in expired:
             click.echo(f"Akan dinonaktifkan: {member_id}")

@@ -15,7 +15,7 @@ from typing import Any
 import click
 import pyotp
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup
 from sqlalchemy import Connection
 
 from . import auth_session, db, login_guard, mail
@@ -160,17 +160,14 @@ def disable_librarian(connection: Connection, librarian_id: int, *, by: str) -> 
     return ended
 
 
-@click.group("librarian")
-def librarian_cli() -> None:
-    """Librarian accounts."""
+librarian_cli = AppGroup("librarian", help="Akun pustakawan: tambah, nonaktifkan, atur ulang.")
 
 
 @librarian_cli.command("add")
 @click.argument("username", type=CLI_TEXT)
 @click.option("--email", default=None, help="Alamat e-mail pustakawan (opsional).")
-@with_appcontext
 def add_command(username: str, email: str | None) -> None:
-    """Add a librarian and print the single-use setup link (shown once)."""
+    """Tambah pustakawan dan cetak tautan penyiapan sekali pakai (ditampilkan sekali)."""
     username = username.strip().lower()
     if not USERNAME.fullmatch(username):
         raise click.BadParameter(
@@ -197,9 +194,8 @@ def add_command(username: str, email: str | None) -> None:
 
 @librarian_cli.command("disable")
 @click.argument("username", type=CLI_TEXT)
-@with_appcontext
 def disable_command(username: str) -> None:
-    """Disable a librarian and end their sessions at once."""
+    """Nonaktifkan pustakawan dan akhiri sesinya saat itu juga."""
     with db.transaction(services().engine) as connection:
         librarian = db.find_librarian(connection, username.strip().lower())
         if librarian is None:
@@ -210,9 +206,8 @@ def disable_command(username: str) -> None:
 
 @librarian_cli.command("reset")
 @click.argument("username", type=CLI_TEXT)
-@with_appcontext
 def reset_command(username: str) -> None:
-    """Recovery: clear the password and authenticator, end the sessions, print a setup link."""
+    """Pemulihan: hapus kata sandi dan autentikator, akhiri sesi, cetak tautan penyiapan."""
     with db.transaction(services().engine) as connection:
         librarian = db.find_librarian(connection, username.strip().lower())
         if librarian is None:

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, Response, current_app, g, has_request_context, render_template
-from flask.cli import with_appcontext
+from flask.cli import AppGroup
 from sqlalchemy import Connection, Engine
 
 from . import db
@@ -225,15 +225,12 @@ def send_quietly(app: Flask) -> None:
         app.logger.exception("sending the outbox after a request failed")
 
 
-@click.group("mail")
-def mail_cli() -> None:
-    """The e-mail outbox."""
+mail_cli = AppGroup("mail", help="Antrean e-mail keluar.")
 
 
 @mail_cli.command("send")
-@with_appcontext
 def send_command() -> None:
-    """Send the messages that are due (run it from a scheduler, e.g. every minute)."""
+    """Kirim pesan yang sudah waktunya (jalankan dari penjadwal, mis. tiap menit)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not mail_configured(app):
         click.echo("PORTAL_SMTP_URL belum diatur: pesan tetap dalam antrean.")

@@ -26,20 +26,18 @@ def read_export(path: Path) -> bytes:
 @members_cli.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(csv_file: Path) -> None:
-    """Replace the member list with SLiMS' CSV export CSV_FILE (all or nothing)."""
+    """Ganti daftar anggota dengan ekspor CSV SLiMS, CSV_FILE (semua atau tidak sama sekali)."""
     try:
         export = parse_export(read_export(csv_file), path=str(csv_file))
     except MemberCsvError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(
-            f"Impor dibatalkan: {len(exc.problems)} kesalahan; daftar anggota tidak diubah.",
-            err=True,
-        )
-        raise SystemExit(1) from None
+        problems = "\n".join(str(problem) for problem in exc.problems)
+        raise click.ClickException(
+            f"{problems}\nImpor dibatalkan: {len(exc.problems)} kesalahan; daftar anggota tidak "
+            "diubah."
+        ) from None
     except OSError as exc:
-        click.echo(str(CsvProblem(str(csv_file), 1, f"berkas tidak dapat dibaca: {exc}")), err=True)
-        raise SystemExit(1) from None
+        problem = CsvProblem(str(csv_file), 1, f"berkas tidak dapat dibaca: {exc}")
+        raise click.ClickException(str(problem)) from None
     rows = [member.__dict__ for member in export.members]
     with db.transaction(services().engine) as connection:
         stored, previous = db.replace_library_members(connection, rows, actor="cli")
@@ -52,16 +50,16 @@ def import_command(csv_file: Path) -> None:
 @members_cli.command("show")
 @click.argument("member_id", type=CLI_TEXT)
 def show_command(member_id: str) -> None:
-    """Show what the member database holds for MEMBER_ID."""
+    """Tampilkan data MEMBER_ID di basis data anggota."""
     directory = member_directory()
     try:
         record = directory.lookup(member_id)
     except DirectoryUnavailable as exc:
-        click.echo(str(exc), err=True)
-        raise SystemExit(1) from None
+        raise click.ClickException(str(exc)) from None
     if record is None:
-        click.echo(f"Nomor anggota {member_id} tidak ditemukan (sumber: {directory.source}).")
-        raise SystemExit(1)
+        raise click.ClickException(
+            f"Nomor anggota {member_id} tidak ditemukan (sumber: {directory.source})."
+        )
     expire = record.expire_date.isoformat() if record.expire_date else "-"
     pending = {True: "ya", False: "tidak", None: "tidak diketahui"}[record.is_pending]
     for label, value in (

@@ -278,12 +278,11 @@ privacy_cli = AppGroup("privacy", help="Hak subjek data (UU PDP) dan penghapusan
 @privacy_cli.command("export")
 @click.argument("member_id", type=CLI_TEXT)
 def export_command(member_id: str) -> None:
-    """Print the data held about MEMBER_ID and its processing record (JSON)."""
+    """Cetak data tentang MEMBER_ID dan catatan pemrosesannya (JSON)."""
     with db.transaction(services().engine) as connection:
         data = export_person(connection, member_id)
     if data is None:
-        click.echo(f"Tidak ada data untuk nomor anggota {member_id}.", err=True)
-        raise SystemExit(1)
+        raise click.ClickException(f"Tidak ada data untuk nomor anggota {member_id}.")
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -291,7 +290,7 @@ def export_command(member_id: str) -> None:
 @click.argument("member_id", type=CLI_TEXT)
 @click.option("--yes", is_flag=True, help="Hapus tanpa bertanya lagi.")
 def delete_command(member_id: str, yes: bool) -> None:
-    """Delete the data of MEMBER_ID (requests, account, links, sessions, e-mail)."""
+    """Hapus data MEMBER_ID (permintaan, akun, tautan, sesi, e-mail)."""
     if not yes:
         click.confirm(
             f"Hapus semua data nomor anggota {member_id}? Tindakan ini tidak dapat dibatalkan.",
@@ -300,8 +299,7 @@ def delete_command(member_id: str, yes: bool) -> None:
     with db.transaction(services().engine) as connection:
         counts = delete_person(connection, member_id)
     if counts is None:
-        click.echo(f"Tidak ada data untuk nomor anggota {member_id}.", err=True)
-        raise SystemExit(1)
+        raise click.ClickException(f"Tidak ada data untuk nomor anggota {member_id}.")
     click.echo("Dihapus: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()) + ".")
 
 
@@ -312,7 +310,7 @@ def delete_command(member_id: str, yes: bool) -> None:
 @click.option("--phone", default=None, help='Nomor telepon yang benar ("" menghapusnya).')
 @click.option("--programme", default=None, help="Program studi atau unit yang benar.")
 def correct_command(member_id: str, **options: str | None) -> None:
-    """Correct the data of MEMBER_ID (pending/approved requests and the account's e-mail)."""
+    """Perbaiki data MEMBER_ID (permintaan menunggu/disetujui dan e-mail akunnya)."""
     values = {field: value for field, value in options.items() if value is not None}
     if not values:
         raise click.UsageError("Sebutkan data yang diperbaiki: --email/--name/--phone/--programme.")
@@ -321,16 +319,15 @@ def correct_command(member_id: str, **options: str | None) -> None:
             changes = correct_person(connection, member_id, values)
             account = db.find_account(connection, normalise_member_number(member_id))
     except InvalidCorrection as invalid:
-        for field, message in invalid.errors.items():
-            click.echo(f"--{field} ({FIELD_LABELS[field]}): {message}", err=True)
-        click.echo("Tidak ada data yang diubah.", err=True)
-        raise SystemExit(1) from None
-    if changes is None:
-        click.echo(
-            f"Tidak ada permintaan (menunggu/disetujui) atau akun untuk nomor anggota {member_id}.",
-            err=True,
+        problems = "".join(
+            f"--{field} ({FIELD_LABELS[field]}): {message}\n"
+            for field, message in invalid.errors.items()
         )
-        raise SystemExit(1)
+        raise click.ClickException(f"{problems}Tidak ada data yang diubah.") from None
+    if changes is None:
+        raise click.ClickException(
+            f"Tidak ada permintaan (menunggu/disetujui) atau akun untuk nomor anggota {member_id}."
+        )
     if not changes:
         click.echo("Tidak ada yang berubah: data sudah sama.")
         return
@@ -349,7 +346,7 @@ def correct_command(member_id: str, **options: str | None) -> None:
 
 @privacy_cli.command("purge")
 def purge_command() -> None:
-    """Delete stale requests, links, sessions and counters (run it daily from a scheduler)."""
+    """Hapus permintaan, tautan, sesi dan penghitung yang lewat masa simpan (harian, penjadwal)."""
     with db.transaction(services().engine) as connection:
         counts = purge(connection)
     click.echo("Dihapus: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()) + ".")

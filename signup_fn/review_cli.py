@@ -55,7 +55,7 @@ def send_now() -> None:
 @requests_cli.command("list")
 @click.option("--status", type=STATUS_CHOICE, default="pending", show_default=True)
 def list_command(status: str) -> None:
-    """List requests (pending ones oldest first)."""
+    """Daftar permintaan (yang menunggu: terlama dahulu)."""
     with services().engine.connect() as connection:
         rows = db.list_requests(connection, None if status == "all" else status)
     for row in rows:
@@ -117,7 +117,7 @@ def evidence_lines(row: Mapping[str, Any], evidence: MemberEvidence) -> list[tup
 @requests_cli.command("show")
 @click.argument("request_id", type=ROW_ID_TYPE)
 def show_command(request_id: int) -> None:
-    """Show a request with the member check's evidence."""
+    """Satu permintaan dengan bukti pemeriksaan anggota, seperti di halaman admin."""
     with services().engine.connect() as connection:
         row = db.get_request(connection, request_id)
     if row is None:
@@ -163,7 +163,7 @@ def show_command(request_id: int) -> None:
 )
 @BY_OPTION
 def approve_command(request_id: int, contact: str | None, username: str | None) -> None:
-    """Approve a request: the account is made and the activation link sent (or printed once)."""
+    """Setujui permintaan: akun dibuat, tautan aktivasi dikirim (atau dicetak sekali)."""
     actor = actor_for(username)
     try:
         with db.transaction(services().engine) as connection:
@@ -189,7 +189,7 @@ def echo_delivery(decision: review.Decision) -> None:
 @click.argument("request_id", type=ROW_ID_TYPE)
 @BY_OPTION
 def resend_command(request_id: int, username: str | None) -> None:
-    """A new activation link for an approved request not activated yet (the old one stops)."""
+    """Tautan aktivasi baru untuk permintaan disetujui yang belum diaktifkan (yang lama gugur)."""
     actor = actor_for(username)
     try:
         with db.transaction(services().engine) as connection:
@@ -210,7 +210,7 @@ def resend_command(request_id: int, username: str | None) -> None:
 )
 @BY_OPTION
 def reject_command(request_id: int, reason: str, username: str | None) -> None:
-    """Reject a request with a reason; the patron gets an e-mail."""
+    """Tolak permintaan dengan alasan; pemohon menerima e-mail."""
     actor = actor_for(username)
     listed = {item.code for item in review.REJECT_REASONS}
     choice, typed = (reason, None) if reason in listed else (None, reason)
@@ -227,7 +227,7 @@ def reject_command(request_id: int, reason: str, username: str | None) -> None:
 
 @requests_cli.command("notify")
 def notify_command() -> None:
-    """E-mail the librarians when new requests arrived since the last digest (for cron)."""
+    """E-mail ke pustakawan bila ada permintaan baru sejak ringkasan terakhir (untuk cron)."""
     with db.transaction(services().engine) as connection:
         queued = review.notify_librarians(connection)
     if queued:
@@ -239,7 +239,7 @@ def notify_command() -> None:
 
 @requests_cli.command("report")
 def report_command() -> None:
-    """Print the reports' figures (the same as /admin/reports)."""
+    """Cetak angka laporan (sama dengan /admin/reports)."""
     with services().engine.connect() as connection:
         report = reports.build_report(connection)
     for name, title in (

@@ -29,7 +29,7 @@ def report_command(
     subject: str | None,
     as_csv: bool,
 ) -> None:
-    """Print Total_Item_Requests and Unique_Item_Requests per resource and month."""
+    """Cetak Total_Item_Requests dan Unique_Item_Requests per sumber dan bulan."""
     try:
         catalog = current_catalog()
     except CatalogUnavailable:
