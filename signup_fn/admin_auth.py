@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from . import auth_session, db
+from . import auth_session, db, login_guard
 from .deferred import deferred
 from .forms import form_field, page
 from .passwords import PasswordRejected
@@ -106,6 +106,7 @@ def setup() -> Response | tuple[str, int]:
     try:
         with db.transaction(engine) as connection:
             librarians.complete_setup(connection, token, password, secret if code else None)
+        login_guard.give_device_cookie(librarians.KIND, username)
     except PasswordRejected as rejected:
         return page("admin/setup.html", 422, error=str(rejected), **form)
     except librarians.SetupError:

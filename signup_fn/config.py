@@ -72,10 +72,12 @@ DEFAULTS: dict[str, Any] = {
     "ACTIVATION_TOKEN_HOURS": 72,
     "RESET_TOKEN_MINUTES": 60,
     "LIBRARIAN_SETUP_HOURS": 72,
-    "LOGIN_ACCOUNT_LIMIT": 10,  # failures per account (username) ...
-    "LOGIN_ACCOUNT_WINDOW": 900,  # ... within this many seconds, then locked
-    "LOGIN_ADDRESS_LIMIT": 50,
-    "LOGIN_ADDRESS_WINDOW": 900,
+    # failures per device cookie, and per username from untrusted clients (login_guard) ...
+    "LOGIN_ACCOUNT_LIMIT": 10,
+    "LOGIN_ACCOUNT_WINDOW": 900,  # ... within this many seconds
+    # untrusted failures per client address: high and short, it only slows one address down
+    "LOGIN_ADDRESS_LIMIT": 100,
+    "LOGIN_ADDRESS_WINDOW": 60,
     "SMTP_URL": None,  # smtp://, smtp+starttls:// or smtps://[user:password@]host[:port]
     "MAIL_FROM": None,  # needed with SMTP_URL, e.g. "Perpustakaan <perpustakaan@kampus.ac.id>"
     # /members and /go: the catalog file with the members-only URLs (default:

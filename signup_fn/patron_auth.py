@@ -23,7 +23,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from . import auth_session, db
+from . import auth_session, db, login_guard
 from .deferred import deferred
 from .forms import form_field, page
 from .passwords import PasswordRejected
@@ -121,6 +121,7 @@ def password_form(purpose: Purpose, token: str) -> Response | tuple[str, int]:
             return page(template, 422, member_id=account["member_id"], error=MISMATCH)
         with db.transaction(engine) as connection:
             account_id = accounts.set_password_with_token(connection, purpose, token, password)
+            login_guard.give_device_cookie(accounts.KIND, account["member_id"])
             if purpose is Purpose.ACTIVATION:
                 auth_session.login_user(connection, "patron", account_id)
     except accounts.InvalidToken:

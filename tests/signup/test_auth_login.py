@@ -107,13 +107,21 @@ def test_address_limit_across_usernames(make_app: Callable[..., Flask]) -> None:
             data={"member_id": f"X{number}", "password": "tebak tebakan", "csrf_token": token},
             headers=attacker,
         )
-    token = csrf_token(client, "/login")
-    blocked = client.post(
+    untrusted = app.test_client()  # no device cookie: the address limit applies
+    token = csrf_token(untrusted, "/login")
+    blocked = untrusted.post(
         "/login",
         data={"member_id": "P27820121001", "password": PASSWORD, "csrf_token": token},
         headers=attacker,
     )
     assert FAILED in blocked.get_data(as_text=True)
+    token = csrf_token(client, "/login")  # the member's own browser, behind the same address
+    trusted = client.post(
+        "/login",
+        data={"member_id": "P27820121001", "password": PASSWORD, "csrf_token": token},
+        headers=attacker,
+    )
+    assert trusted.status_code == 303
     other = app.test_client()
     token = csrf_token(other, "/login")
     allowed = other.post(
