@@ -38,6 +38,7 @@ def cli(app: Flask, *args: str) -> None:
 
 def test_activation_link_dies_when_the_address_is_corrected(app: Flask) -> None:
     _, token = new_account(app)
+    assert app.test_client().get(f"/activate?token={token}").status_code == 200  # live before
     cli(app, "privacy", "correct", "P27820121001", "--email", "baru@example.ac.id")
     assert try_link(app.test_client(), f"/activate?token={token}", PASSWORD) == 404
     with app.app_context(), services().engine.connect() as connection:
@@ -55,6 +56,7 @@ def test_reset_link_dies_when_the_address_is_corrected(app: Flask, client: Flask
 def test_reset_link_stays_dead_after_disable_and_enable(app: Flask, client: FlaskClient) -> None:
     account_id = active_account(app, client)
     path = reset_link(app, account_id)
+    assert app.test_client().get(path).status_code == 200  # live before
     cli(app, "accounts", "disable", "P27820121001")
     cli(app, "accounts", "enable", "P27820121001")
     assert try_link(app.test_client(), path, NEW) == 404
