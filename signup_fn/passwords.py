@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 8
 RECOMMENDED_LENGTH = 15
@@ -33,7 +34,14 @@ LOCAL_WORDS = frozenset(
     }
 )
 
-hasher = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) defaults
+
+@cache
+def hasher() -> PasswordHasher:
+    """argon2id with the library's (RFC 9106 low-memory) defaults, made on the first hash
+    (argon2-cffi is not imported by a process that never hashes a password)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 class PasswordRejected(ValueError):
@@ -80,14 +88,16 @@ def check_policy(password: str, *, username: str | None = None) -> str:
 
 def hash_password(password: str) -> str:
     """The argon2id hash (PHC string) of the NFC-normalised password."""
-    return hasher.hash(normalise(password))
+    return hasher().hash(normalise(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; a missing or broken hash is checked against a dummy so
     that the time taken does not tell whether the account exists."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return hasher.verify(password_hash or dummy_hash(), normalise(password)) and bool(
+        return hasher().verify(password_hash or dummy_hash(), normalise(password)) and bool(
             password_hash
         )
     except (VerificationError, InvalidHashError):
@@ -96,10 +106,10 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     """True when the hash was made with other parameters than the current ones."""
-    return hasher.check_needs_rehash(password_hash)
+    return hasher().check_needs_rehash(password_hash)
 
 
 @cache
 def dummy_hash() -> str:
     """A hash of nothing anyone knows, verified when there is no real one (equal timing)."""
-    return hasher.hash("dummy password for unknown users")
+    return hasher().hash("dummy password for unknown users")

@@ -38,6 +38,7 @@ NOT_ON_THE_SIGNUP_PATH = (
     "catalog.loader",
     "catalog.models",
     "zxcvbn",
+    "argon2",
     "bcrypt",
     "pyotp",
     "pygal",
