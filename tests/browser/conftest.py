@@ -6,7 +6,8 @@ reason, except under CI (`CI=true`), where a missing browser is a failure. The p
 and function) is started once per session, in development or, for the journeys parametrized
 with `portal` = "deployed", as DEPLOY.md deploys it (HTTPS, production, PostgreSQL). Every
 page lives in a context whose requests beyond loopback are aborted, and each test then
-asserts that its pages asked for none. Screenshots go to test-artifacts/browser/NN-step.png.
+asserts that its pages asked for none. Screenshots go to test-artifacts/browser/NN-step.png
+(the deployed portal's to test-artifacts/browser/deployed/).
 """
 
 from __future__ import annotations
@@ -155,13 +156,15 @@ def page(new_page: PageFactory) -> Page:
     return new_page()
 
 
-@pytest.fixture(scope="session")
-def screenshot() -> Callable[[Page, str], Path]:
-    """`screenshot(page, "01-home")` saves test-artifacts/browser/01-home.png (full page)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+@pytest.fixture
+def screenshot(portal: Portal) -> Callable[[Page, str], Path]:
+    """`screenshot(page, "01-home")` saves test-artifacts/browser/01-home.png (full page);
+    the deployed portal's go to test-artifacts/browser/deployed/."""
+    folder = ARTIFACTS / "deployed" if portal.deployed else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
 
     def save(page: Page, step: str) -> Path:
-        path = ARTIFACTS / f"{step}.png"
+        path = folder / f"{step}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
