@@ -12,16 +12,15 @@ desktop one.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from catalog_sample import resource
 from playwright.sync_api import Browser, BrowserContext
 from portal_stack import Portal, running_portal
 from sqlalchemy import create_engine, select
+from vendor_server import running_vendor
 from web import active_account
 
 from signup_fn import create_app, db
@@ -44,28 +43,10 @@ RESOURCES = {"sumber-gratis": "free", "jurnal-berbayar": "paid", "koleksi-anggot
 COUNT_WAIT = 10.0
 
 
-class Vendor(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = b"<!doctype html><html lang='id'><title>vendor</title><p>vendor</p></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def vendor_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Vendor)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with running_vendor() as vendor:
+        yield vendor.url
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from catalog_sample import catalog_text, resource, write_catalog
+from flask import Flask
 from fresh_databases import sqlite_url
+from playwright.sync_api import Browser
 from samples import TEST_SECRET
+from vendor_server import running_vendor
 from web import active_account
 from werkzeug.serving import make_server
 
@@ -26,80 +28,55 @@ from signup_fn.auth_session import COOKIE_NAME
 MEMBER = "P27820121001"
 
 
-class Vendor(BaseHTTPRequestHandler):
-    seen: list[tuple[str, str | None]]
-
-    def do_GET(self) -> None:
-        self.seen.append((self.path, self.headers.get("Referer")))
-        body = b"<!doctype html><title>vendor</title><p>vendor</p>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve(server) -> Iterator[None]:
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app on a free loopback port, in a thread; yields its origin."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        server.server_close()
         thread.join(timeout=10)
 
 
-@pytest.fixture
-def vendor() -> Iterator[tuple[str, list[tuple[str, str | None]]]]:
-    seen: list[tuple[str, str | None]] = []
-    handler = type("RecordingVendor", (Vendor,), {"seen": seen})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    for _ in serve(server):
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    server.server_close()
-
-
-def test_only_a_referrer_resource_sends_the_portal_address(browser, vendor, tmp_path: Path):
-    vendor_url, seen = vendor
-    extra = resource(
-        "buku-vendor",
-        "Buku Vendor",
-        f"{vendor_url}/buku?lembaga=kampus",
-        "members",
-        referrer="true",
-    ) + resource("buku-biasa", "Buku Biasa", f"{vendor_url}/biasa", "members")
-    catalog = write_catalog(tmp_path / "resources.yml", catalog_text(extra_resources=extra))
-    app = create_app(
-        {
-            "DATABASE_URL": sqlite_url(tmp_path / "portal.sqlite3"),
-            "SECRET_KEY": TEST_SECRET,
-            "SITE_URL": "http://127.0.0.1:8",
-            "CATALOG_PATH": str(catalog),
-        }
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    function_url = f"http://127.0.0.1:{server.server_port}"
-    client = app.test_client()
-    active_account(app, client, MEMBER)
-    cookie = client.get_cookie(COOKIE_NAME)
-    assert cookie is not None
-    for _ in serve(server):
-        context = browser.new_context()
-        try:
-            context.add_cookies([{"name": COOKIE_NAME, "value": cookie.value, "url": function_url}])
-            page = context.new_page()
-            page.goto(f"{function_url}/members")
-            page.click("#buku-vendor h2 a")
-            page.wait_for_url(f"{vendor_url}/buku?lembaga=kampus")
-            page.goto(f"{function_url}/members")
-            page.click("#buku-biasa h2 a")
-            page.wait_for_url(f"{vendor_url}/biasa")
-        finally:
-            context.close()
-    server.server_close()
-    assert ("/buku?lembaga=kampus", f"{function_url}/go/buku-vendor") in seen
-    assert ("/biasa", None) in seen
-    assert all(referer is None for path, referer in seen if path == "/biasa")
+def test_only_a_referrer_resource_sends_the_portal_address(
+    browser: Browser, tmp_path: Path
+) -> None:
+    with running_vendor() as vendor:
+        extra = resource(
+            "buku-vendor", "Buku Vendor", f"{vendor.url}/buku?lembaga=kampus", "members",
+            referrer="true",
+        ) + resource("buku-biasa", "Buku Biasa", f"{vendor.url}/biasa", "members")  # fmt: skip
+        catalog = write_catalog(tmp_path / "resources.yml", catalog_text(extra_resources=extra))
+        app = create_app(
+            {
+                "DATABASE_URL": sqlite_url(tmp_path / "portal.sqlite3"),
+                "SECRET_KEY": TEST_SECRET,
+                "SITE_URL": "http://127.0.0.1:8",
+                "CATALOG_PATH": str(catalog),
+            }
+        )
+        client = app.test_client()
+        active_account(app, client, MEMBER)
+        cookie = client.get_cookie(COOKIE_NAME)
+        assert cookie is not None
+        with serving(app) as function_url:
+            context = browser.new_context()
+            try:
+                context.add_cookies(
+                    [{"name": COOKIE_NAME, "value": cookie.value, "url": function_url}]
+                )
+                page = context.new_page()
+                page.goto(f"{function_url}/members")
+                page.click("#buku-vendor h2 a")
+                page.wait_for_url(f"{vendor.url}/buku?lembaga=kampus")
+                page.goto(f"{function_url}/members")
+                page.click("#buku-biasa h2 a")
+                page.wait_for_url(f"{vendor.url}/biasa")
+            finally:
+                context.close()
+    assert ("/buku?lembaga=kampus", f"{function_url}/go/buku-vendor") in vendor.seen
+    assert [referer for path, referer in vendor.seen if path == "/biasa"] == [None]
