@@ -60,6 +60,7 @@ def signup_body(number: int) -> bytes:
             "programme": "D3 Keperawatan",
             "role": "student",
             "consent": True,
+            "elapsed_ms": 9000,
         }
     ).encode()
 

@@ -124,6 +124,7 @@ def signup_body(member_id: str) -> bytes:
             "programme": "D3 Keperawatan",
             "role": "student",
             "consent": True,
+            "elapsed_ms": 9000,
         }
     ).encode()
 

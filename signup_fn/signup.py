@@ -27,7 +27,7 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
-from . import db
+from . import db, fill_time
 from .ratelimit import Limit, limit_key
 from .services import services
 from .validation import FIELD_LABELS, InvalidSignup, SignupRequest, form_to_payload, parse_signup
@@ -86,7 +86,7 @@ def abuse_signal(signup: SignupRequest) -> str | None:
     """`honeypot` when the hidden field was filled, `too_fast` when sent too soon."""
     if signup.website and signup.website.strip():
         return "honeypot"
-    if signup.elapsed_ms is not None and signup.elapsed_ms < current_app.config["MIN_FILL_MS"]:
+    if fill_time.too_fast(signup.elapsed_ms):
         return "too_fast"
     return None
 
@@ -213,15 +213,50 @@ class CookieSessionOutsideApi(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
+def confirmation(
+    payload: dict[str, Any],
+    signup: SignupRequest | None,
+    errors: dict[str, str] | None,
+    shown: str | None,
+) -> Response | None:
+    """For a plain form post without a fill time, or sent too soon after the page that asked
+    for it: that page (again), to send the request once more (`fill_time`). None otherwise."""
+    if errors is not None and "elapsed_ms" in errors and "elapsed_ms" not in payload:
+        if set(errors) != {"elapsed_ms"}:
+            del errors["elapsed_ms"]  # the other fields first; the time comes after
+            return None
+        too_soon = False
+    elif signup is not None and shown is not None and fill_time.too_fast(signup.elapsed_ms):
+        too_soon = True
+    else:
+        return None
+    page = render_template(
+        "signup/confirm.html",
+        fields=fill_time.hidden_fields(payload, shown),
+        too_soon=too_soon,
+        back_url=current_app.config["FORM_URL"],
+    )
+    return Response(page, status=200, mimetype="text/html")
+
+
 @bp.route("/signup", methods=["POST", "OPTIONS"])
 def signup() -> Response | tuple[Response, int]:
     if request.method == "OPTIONS":  # CORS preflight; headers.py adds the CORS headers
         return Response(status=204)
     form_post = request.mimetype == FORM
+    payload: dict[str, Any] = {}
+    shown: str | None = None
     try:
-        signup_request, errors = parse_signup(read_payload()), None
+        payload = read_payload()
+        if form_post:
+            payload, shown = fill_time.time_form_post(payload)
+        signup_request, errors = parse_signup(payload), None
     except InvalidSignup as invalid:
         signup_request, errors = None, invalid.errors
+    if form_post:
+        page = confirmation(payload, signup_request, errors, shown)
+        if page is not None:
+            return page
     checks = limit_checks(signup_request)
     with db.driver_transaction(services().engine) as connection:
         outcome = record(connection, signup_request, errors, checks)

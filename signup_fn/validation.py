@@ -159,9 +159,8 @@ class SignupRequest(BaseModel):
     role: Literal["student", "lecturer", "staff"]
     consent: Annotated[bool, Field(json_schema_extra={"const": True}), AfterValidator(require)]
     website: Annotated[str, Field(max_length=200)] | None = None  # honeypot: must stay empty
-    elapsed_ms: Annotated[int, BeforeValidator(integral), Field(ge=0, le=MAX_ELAPSED_MS)] | None = (
-        None
-    )
+    # the fill time the site's script measured; a plain form post gets it from `fill_time`
+    elapsed_ms: Annotated[int, BeforeValidator(integral), Field(ge=0, le=MAX_ELAPSED_MS)]
 
 
 class InvalidSignup(Exception):

@@ -48,11 +48,12 @@ def fill_through_signup(database_url: str, count: int = 4) -> None:
             "/api/signup",
             json={
                 "member_id": f"P2782012{number:04d}",
-                "name": f"Pemustaka {number}",
+                "name": "Pemustaka " + "ABCDEFGHIJ"[number % 10] * (1 + number // 10),
                 "email": f"pemustaka{number}@example.ac.id",
                 "programme": "D3 Keperawatan",
                 "role": "student",
                 "consent": True,
+                "elapsed_ms": 9000,
             },
         )
         assert response.status_code in {200, 201, 202}, response.get_data(as_text=True)

@@ -44,7 +44,7 @@ PROBE = textwrap.dedent(
     signup = client.post("/api/signup", json={
         "member_id": "P27820121001", "name": "Siti Nurhaliza", "email": "siti@example.ac.id",
         "phone": "+62 812-3456-7890", "programme": "D3 Keperawatan", "role": "student",
-        "consent": True,
+        "consent": True, "elapsed_ms": 9000,
     })
     health = client.get("/api/health")
     after_signup = sorted(m for m in sys.modules if m.split(".")[0] in site_only.values())

@@ -52,7 +52,7 @@ def sign_up(client: FlaskClient, **values: Any) -> None:
 
 def add_request(app: Flask, **values: Any) -> int:
     """A pending request stored directly; returns its id."""
-    fields = {key: value for key, value in VALID.items() if key != "consent"}
+    fields = {key: value for key, value in VALID.items() if key not in {"consent", "elapsed_ms"}}
     request = db.NewRequest(**{**fields, "consent_version": "2025-01", **values})
     with app.app_context(), db.transaction(services().engine) as connection:
         request_id, created = db.insert_request(connection, request)

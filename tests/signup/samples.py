@@ -12,7 +12,10 @@ VALID = {
     "programme": "D3 Keperawatan",
     "role": "student",
     "consent": True,
+    "elapsed_ms": 9000,
 }
 
 # The same as a plain HTML form sends it (checkbox "on", honeypot empty, fill time in ms).
 FORM = {**VALID, "consent": "on", "website": "", "elapsed_ms": "9000"}
+# The same, as a form sends it without JavaScript (no fill time: `fill_time` asks again).
+FORM_WITHOUT_SCRIPT = {key: value for key, value in FORM.items() if key != "elapsed_ms"}

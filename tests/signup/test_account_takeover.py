@@ -65,7 +65,7 @@ def test_strangers_requests_never_block_the_members_own(
     assert "siti@example.ac.id" in [row["email"] for row in requests_stored(app)]
 
 
-CONSENT = {"programme": "D3 Keperawatan", "role": "student", "consent": True}
+CONSENT = {"programme": "D3 Keperawatan", "role": "student", "consent": True, "elapsed_ms": 9000}
 MEMBERS_OWN = {"member_id": MEMBER, "name": "Siti Nurhaliza", "email": "siti@example.ac.id"}
 MEMBERS_OWN.update(CONSENT)
 
