@@ -131,7 +131,9 @@ def test_build_pages_script_writes_the_same_files(built_site: BuiltSite, tmp_pat
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    expected = generate_site_files(built_site.loaded, built_site.settings, built_site.settings.today())
+    expected = generate_site_files(
+        built_site.loaded, built_site.settings, built_site.settings.today()
+    )
     written = {
         path.relative_to(out).as_posix(): path.read_bytes().decode("utf-8")
         for path in out.rglob("*")
