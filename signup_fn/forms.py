@@ -30,6 +30,7 @@ FIELD_LABELS = {
     "current_password": "Kata sandi saat ini",
     "new_password": "Kata sandi baru",
     "new_password_confirm": "Ulangi kata sandi baru",
+    "contact": "Cara kontak diverifikasi",
     "reason": "Alasan penolakan",
     "reason_other": "Alasan lain",
     "decision_note": "Catatan",

@@ -4,7 +4,8 @@ Every outcome is decided and audited in one write transaction: rate limits (per 
 then per member number and e-mail), validation, the honeypot and minimum fill time, then the
 insert that collapses a person's duplicates (one open request per member number and e-mail).
 New and duplicate requests, honeypot and too-fast posts all get the same answer (202, or a
-redirect to the thank-you page for a form post): nothing to enumerate.
+redirect to the thank-you page for a form post): nothing to enumerate. A plain form post
+without a fill time first gets the page that asks to send it once more (`fill_time`).
 """
 
 from __future__ import annotations
