@@ -200,6 +200,19 @@ def checked_values(values: dict[str, str]) -> dict[str, str | None]:
     return checked
 
 
+def refuse_during_conflict(requests: list[dict[str, Any]]) -> None:
+    """Pending requests of one member number from different e-mails are a conflict for the
+    librarian to resolve: one address for all of them would hide it (InvalidCorrection)."""
+    pending = [request for request in requests if request["status"] == "pending"]
+    if len(pending) > 1:
+        raise InvalidCorrection(
+            {
+                "email": f"nomor anggota ini punya {len(pending)} permintaan menunggu dari kontak "
+                "berbeda; tolak yang bukan milik anggota dulu, lalu perbaiki."
+            }
+        )
+
+
 def correct_person(
     connection: Connection, member_id: str, values: dict[str, str]
 ) -> list[Change] | None:
@@ -214,6 +227,8 @@ def correct_person(
     account = db.find_account(connection, member_id)
     if not requests and account is None:
         return None
+    if "email" in new:
+        refuse_during_conflict(requests)
     changes: list[Change] = []
     for request in requests:
         changed = {field: value for field, value in new.items() if request[field] != value}

@@ -194,3 +194,16 @@ def test_a_database_of_the_previous_schema_is_upgraded(make_app: Callable[..., F
 def db_engine(app: Flask) -> sa.Engine:
     with app.app_context():
         return services().engine
+
+
+def test_a_correction_cannot_merge_a_conflict(app: Flask) -> None:
+    add_request(app, **STRANGER)
+    add_request(app)
+    result = app.test_cli_runner().invoke(
+        args=["privacy", "correct", MEMBER, "--email", "siti@example.ac.id"]
+    )
+    assert result.exit_code == 1 and "tolak yang bukan milik anggota dulu" in result.output
+    assert sorted(row["email"] for row in requests_stored(app)) == [
+        "pencuri@example.com",
+        "siti@example.ac.id",
+    ]
