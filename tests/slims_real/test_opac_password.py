@@ -45,10 +45,16 @@ def app(slims_site: SlimsSite, tmp_path_factory: pytest.TempPathFactory) -> Iter
     yield portal_app(slims_site, Path(tmp_path_factory.mktemp("portal")))
 
 
+def member_email(member_id: str) -> str:
+    return f"{member_id.lower()}@example.ac.id"
+
+
 def slims_member(site: SlimsSite) -> str:
+    """A SLiMS member holding the e-mail the portal account will have: the portal writes the
+    password into SLiMS only for that e-mail."""
     member_id = f"P{secrets.randbelow(10**10):010d}"
     with site.engine.begin() as connection:
-        add_member(connection, member_id, "Siti Aminah")
+        add_member(connection, member_id, "Siti Aminah", member_email=member_email(member_id))
     return member_id
 
 
@@ -60,7 +66,7 @@ def mpasswd(site: SlimsSite, member_id: str) -> str | None:
 
 
 def activate(app: Flask, member_id: str, password: str) -> tuple[int, str]:
-    _, token = new_account(app, member_id, email=f"{member_id.lower()}@example.ac.id")
+    _, token = new_account(app, member_id, email=member_email(member_id))
     client = app.test_client()
     response = post_form(
         client, f"/activate?token={token}", {"password": password, "password_confirm": password}
