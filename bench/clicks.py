@@ -20,10 +20,7 @@ Prints figures and PASS/FAIL words; exits 0 (tests never assert timings).
 
 from __future__ import annotations
 
-import argparse
-import os
 import secrets
-import shutil
 import statistics
 import sys
 import tempfile
@@ -34,7 +31,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "signup"))
 
-from serving import LOOPBACK, gunicorn_command, running_server, server_environment
+from serving import gunicorn_command, running_server, server_environment
 from signup import (
     BENCH_DIR,
     LIMIT_OFF,
@@ -42,8 +39,10 @@ from signup import (
     WORKERS,
     LoadResult,
     describe,
+    load_arguments,
     measured_load,
     median_of,
+    print_load_setup,
     verdict,
 )
 
@@ -82,20 +81,8 @@ def stored_usage(database_url: str) -> tuple[int, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per round")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per app")
-    parser.add_argument("--connections", type=int, default=16)
-    args = parser.parse_args()
-
-    tool = "wrk" if shutil.which("wrk") else "python threads (wrk not found: apt-get install wrk)"
-    load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    print(
-        f"load: {tool}; {args.connections} connections; {args.rounds} alternating rounds "
-        f"of {args.duration:g} s per app; medians over the rounds"
-    )
-    print(f"servers: gunicorn, {WORKERS} sync workers each, {LOOPBACK}")
-    print(f"machine: {os.cpu_count()} CPU(s), load average before the run {load_average}\n")
+    args = load_arguments(__doc__.splitlines()[0])
+    print_load_setup(args)
 
     with tempfile.TemporaryDirectory(prefix="bench-clicks-") as tmp, ExitStack() as servers:
         tmp_path = Path(tmp)

@@ -277,13 +277,17 @@ def describe(name: str, result: LoadResult) -> str:
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def load_arguments(description: str) -> argparse.Namespace:
+    """The command line of a load benchmark: duration, rounds and connections."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per round")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per app")
     parser.add_argument("--connections", type=int, default=16)
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def print_load_setup(args: argparse.Namespace) -> None:
+    """The load, servers and machine a run measures, printed before its figures."""
     tool = "wrk" if shutil.which("wrk") else "python threads (wrk not found: apt-get install wrk)"
     load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
@@ -292,6 +296,11 @@ def main() -> int:
     )
     print(f"servers: gunicorn, {WORKERS} sync workers each, {LOOPBACK}")
     print(f"machine: {os.cpu_count()} CPU(s), load average before the run {load_average}\n")
+
+
+def main() -> int:
+    args = load_arguments(__doc__.splitlines()[0])
+    print_load_setup(args)
 
     with tempfile.TemporaryDirectory(prefix="bench-signup-") as tmp, ExitStack() as servers:
         tmp_path = Path(tmp)
