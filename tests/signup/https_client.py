@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
+from pathlib import Path
 
 import requests
 import sqlalchemy as sa
-from deployment import DeployedFunction
+from deployment import DeployedFunction, deployed_function, make_certificate
+from fresh_databases import fresh_postgres_database
 from samples import VALID
 from smtp_server import SmtpServer
 
@@ -25,6 +29,25 @@ LIBRARIAN_PASSWORD = "rak buku biru di lantai dua"
 PATRON_PASSWORD = "lampu teras menyala sore hari"
 NEW_PASSWORD = "kursi kayu di ruang baca timur"
 EXPIRED_FORM = "Formulir kedaluwarsa"
+
+
+@contextmanager
+def deployed_with_mail(
+    folder: Path, postgres_url: str, database: str, smtp: SmtpServer
+) -> Iterator[DeployedFunction]:
+    """The function deployed over HTTPS as SITE on a fresh PostgreSQL database named after
+    `database`, mailing through `smtp`."""
+    with (
+        fresh_postgres_database(postgres_url, database) as database_url,
+        deployed_function(
+            folder,
+            database_url=database_url,
+            site_origin=SITE,
+            certificate=make_certificate(folder / "tls"),
+            extra={"PORTAL_SMTP_URL": smtp.url, "PORTAL_MAIL_FROM": MAIL_FROM},
+        ) as function,
+    ):
+        yield function
 
 
 def browser_session(function: DeployedFunction) -> requests.Session:
@@ -123,8 +146,8 @@ def activation_link(function: DeployedFunction, smtp: SmtpServer, member_id: str
     return link_in(wait_for_mail(smtp, email, "disetujui"), "activate")
 
 
-def active_patron(function: DeployedFunction, smtp: SmtpServer, member_id: str) -> None:
-    link = activation_link(function, smtp, member_id)
+def activate(function: DeployedFunction, link: str) -> None:
+    """The patron opens the activation `link` and sets PATRON_PASSWORD."""
     answer = post_form(
         browser_session(function),
         function,
@@ -132,3 +155,23 @@ def active_patron(function: DeployedFunction, smtp: SmtpServer, member_id: str) 
         {"password": PATRON_PASSWORD, "password_confirm": PATRON_PASSWORD},
     )
     assert answer.status_code == 303, answer.text
+
+
+def active_patron(function: DeployedFunction, smtp: SmtpServer, member_id: str) -> None:
+    activate(function, activation_link(function, smtp, member_id))
+
+
+def set_up_librarian(session: requests.Session, function: DeployedFunction, username: str) -> str:
+    """Add librarian `username` by the CLI and set LIBRARIAN_PASSWORD through the setup link it
+    prints, in `session`; the link."""
+    output = function.flask("librarian", "add", username)
+    setup = re.search(r"^(https://\S+/admin/setup\S+)$", output, re.MULTILINE)
+    assert setup, output
+    answer = post_form(
+        session,
+        function,
+        setup.group(1),
+        {"password": LIBRARIAN_PASSWORD, "password_confirm": LIBRARIAN_PASSWORD, "code": ""},
+    )
+    assert answer.status_code == 303, answer.text
+    return setup.group(1)

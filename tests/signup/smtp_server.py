@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -65,12 +66,19 @@ def make_smtp_server(port: int | None = None) -> SmtpServer:
     return SmtpServer(controller, collector, port)
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    """A running SMTP server on 127.0.0.1 that keeps what it receives."""
+@contextmanager
+def running_smtp_server() -> Iterator[SmtpServer]:
+    """A server on a free port, started, and stopped after."""
     server = make_smtp_server()
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A running SMTP server on 127.0.0.1 that keeps what it receives."""
+    with running_smtp_server() as server:
+        yield server

@@ -15,72 +15,50 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from deployment import DeployedFunction, deployed_function, make_certificate
-from fresh_databases import fresh_postgres_database
+from deployment import DeployedFunction
 from https_client import (
     EXPIRED_FORM,
     LIBRARIAN,
     LIBRARIAN_PASSWORD,
-    MAIL_FROM,
     NEW_PASSWORD,
     PATRON_PASSWORD,
-    SITE,
     activation_link,
     active_patron,
     ask_for_account,
     browser_session,
+    deployed_with_mail,
     link_in,
     post_form,
     same_origin_headers,
+    set_up_librarian,
     wait_for_mail,
 )
-from smtp_server import SmtpServer, make_smtp_server
+from smtp_server import SmtpServer, running_smtp_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
 @pytest.fixture(scope="module")
 def smtp() -> Iterator[SmtpServer]:
-    server = make_smtp_server()
-    server.start()
-    try:
+    with running_smtp_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
 def deployed(
     postgres_url: str, smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[DeployedFunction]:
-    folder = tmp_path_factory.mktemp("deployed")
-    with (
-        fresh_postgres_database(postgres_url, "https_forms") as database_url,
-        deployed_function(
-            folder,
-            database_url=database_url,
-            site_origin=SITE,
-            certificate=make_certificate(folder / "tls"),
-            extra={"PORTAL_SMTP_URL": smtp.url, "PORTAL_MAIL_FROM": MAIL_FROM},
-        ) as function,
-    ):
+    with deployed_with_mail(
+        tmp_path_factory.mktemp("deployed"), postgres_url, "https_forms", smtp
+    ) as function:
         yield function
 
 
 @pytest.fixture(scope="module")
 def librarian(deployed: DeployedFunction) -> requests.Session:
     """A librarian set up through the link and logged in, both over HTTPS."""
-    output = deployed.flask("librarian", "add", LIBRARIAN)
-    setup = re.search(r"^(https://\S+/admin/setup\S+)$", output, re.MULTILINE)
-    assert setup, output
     session = browser_session(deployed)
-    answer = post_form(
-        session,
-        deployed,
-        setup.group(1),
-        {"password": LIBRARIAN_PASSWORD, "password_confirm": LIBRARIAN_PASSWORD, "code": ""},
-    )
-    assert answer.status_code == 303, answer.text
+    set_up_librarian(session, deployed, LIBRARIAN)
     answer = post_form(
         session,
         deployed,

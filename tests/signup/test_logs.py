@@ -15,22 +15,20 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from deployment import GUNICORN_CONF, DeployedFunction, deployed_function, make_certificate
-from fresh_databases import fresh_postgres_database
+from deployment import GUNICORN_CONF, DeployedFunction
 from https_client import (
-    LIBRARIAN_PASSWORD,
-    MAIL_FROM,
     NEW_PASSWORD,
-    PATRON_PASSWORD,
-    SITE,
+    activate,
     activation_link,
     browser_session,
+    deployed_with_mail,
     link_in,
     post_form,
+    set_up_librarian,
     wait_for_mail,
 )
 from serving import REPO_ROOT
-from smtp_server import SmtpServer, make_smtp_server
+from smtp_server import SmtpServer, running_smtp_server
 
 DEPLOY_MD = REPO_ROOT / "DEPLOY.md"
 QUERY_VARIABLES = ("$request ", '$request"', "$request_uri", "$args", "$query_string", "$arg_")
@@ -38,29 +36,17 @@ QUERY_VARIABLES = ("$request ", '$request"', "$request_uri", "$args", "$query_st
 
 @pytest.fixture
 def smtp() -> Iterator[SmtpServer]:
-    server = make_smtp_server()
-    server.start()
-    try:
+    with running_smtp_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
 def deployed(
     postgres_url: str, smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[DeployedFunction]:
-    folder = tmp_path_factory.mktemp("logged")
-    with (
-        fresh_postgres_database(postgres_url, "https_logs") as database_url,
-        deployed_function(
-            folder,
-            database_url=database_url,
-            site_origin=SITE,
-            certificate=make_certificate(folder / "tls"),
-            extra={"PORTAL_SMTP_URL": smtp.url, "PORTAL_MAIL_FROM": MAIL_FROM},
-        ) as function,
-    ):
+    with deployed_with_mail(
+        tmp_path_factory.mktemp("logged"), postgres_url, "https_logs", smtp
+    ) as function:
         yield function
 
 
@@ -73,27 +59,12 @@ def token_of(link: str) -> str:
 def test_no_link_token_reaches_the_logs(deployed: DeployedFunction, smtp: SmtpServer) -> None:
     tokens: list[str] = []
 
-    output = deployed.flask("librarian", "add", "pustakawan.log")
-    setup = re.search(r"^(https://\S+/admin/setup\S+)$", output, re.MULTILINE)
-    assert setup, output
-    tokens.append(token_of(setup.group(1)))
-    answer = post_form(
-        browser_session(deployed),
-        deployed,
-        setup.group(1),
-        {"password": LIBRARIAN_PASSWORD, "password_confirm": LIBRARIAN_PASSWORD, "code": ""},
-    )
-    assert answer.status_code == 303, answer.text
+    setup = set_up_librarian(browser_session(deployed), deployed, "pustakawan.log")
+    tokens.append(token_of(setup))
 
     activation = activation_link(deployed, smtp, "P2026091001")
     tokens.append(token_of(activation))
-    answer = post_form(
-        browser_session(deployed),
-        deployed,
-        activation,
-        {"password": PATRON_PASSWORD, "password_confirm": PATRON_PASSWORD},
-    )
-    assert answer.status_code == 303, answer.text
+    activate(deployed, activation)
 
     session = browser_session(deployed)
     post_form(session, deployed, deployed.url + "/forgot", {"identifier": "P2026091001"})
