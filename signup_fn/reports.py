@@ -219,64 +219,50 @@ def decimal(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
+def month_table(
+    rows: list[MonthRow], statuses: Sequence[str], labels: dict[str, str]
+) -> list[list[str]]:
+    """Counts per month and status, header first."""
+    header = ["bulan", *(labels[status] for status in statuses), "jumlah"]
+    return [header] + [
+        [row.month, *(str(row.counts[status]) for status in statuses), str(row.total)]
+        for row in rows
+    ]
+
+
+def durations_table(first: str, rows: list[Durations]) -> list[list[str]]:
+    """Minutes per measure (named in the column `first`), header first."""
+    header = [
+        first,
+        "jumlah",
+        "median_menit",
+        "p90_menit",
+        "standar_menit",
+        "dalam_standar_persen",
+    ]
+    return [header] + [
+        [
+            row.label,
+            str(row.count),
+            decimal(row.median),
+            decimal(row.p90),
+            decimal(row.standard, 0),
+            decimal(None if row.within is None else row.within * 100),
+        ]
+        for row in rows
+    ]
+
+
 def table(report: Report, name: str) -> list[list[str]]:
     """One report as rows of text cells, header first."""
     if name == "status":
-        header = ["bulan", *(STATUS_LABELS[status] for status in STATUSES), "jumlah"]
-        return [header] + [
-            [row.month, *(str(row.counts[status]) for status in STATUSES), str(row.total)]
-            for row in report.months
-        ]
+        return month_table(report.months, STATUSES, STATUS_LABELS)
     if name == "timing":
-        header = [
-            "ukuran",
-            "jumlah",
-            "median_menit",
-            "p90_menit",
-            "standar_menit",
-            "dalam_standar_persen",
-        ]
-        return [header] + [
-            [
-                timing.label,
-                str(timing.count),
-                decimal(timing.median),
-                decimal(timing.p90),
-                decimal(timing.standard, 0),
-                decimal(None if timing.within is None else timing.within * 100),
-            ]
-            for timing in report.timings
-        ]
+        return durations_table("ukuran", report.timings)
     if name == "steps":
-        header = [
-            "langkah",
-            "jumlah",
-            "median_menit",
-            "p90_menit",
-            "standar_menit",
-            "dalam_standar_persen",
-        ]
-        return [header] + [
-            [
-                step.label,
-                str(step.count),
-                decimal(step.median),
-                decimal(step.p90),
-                decimal(step.standard, 0),
-                decimal(None if step.within is None else step.within * 100),
-            ]
-            for step in report.steps
-        ]
+        return durations_table("langkah", report.steps)
     if name == "extensions":
-        header = [
-            "bulan",
-            *(EXTENSION_STATUS_LABELS[status] for status in EXTENSION_STATUSES),
-            "jumlah",
-        ]
-        return [header] + [
-            [row.month, *(str(row.counts[status]) for status in EXTENSION_STATUSES), str(row.total)]
-            for row in report.extensions
-        ]
+        return month_table(report.extensions, EXTENSION_STATUSES, EXTENSION_STATUS_LABELS)
     if name == "resources":
         header = ["sumber", *report.click_months, "jumlah"]
         return [header] + [
