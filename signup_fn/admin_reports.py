@@ -70,19 +70,29 @@ def period_label(filters: UsageFilter, usage: UsageReport, report: reports.Repor
 # --- the charts, each from the figures of the table beside it --------------------------------
 
 
-def requests_chart(report: reports.Report, usage: UsageReport) -> charts.Chart:
+def month_status_chart(
+    name: str, title: str, description: str, rows: list[reports.MonthRow], labels: dict[str, str]
+) -> charts.Chart:
+    """Stacked bars of requests per month, one series per status of `labels`."""
     return charts.Chart(
+        name,
+        title,
+        description,
+        "stacked",
+        [row.month for row in rows],
+        [(label, [row.counts[status] for row in rows]) for status, label in labels.items()],
+        "Permintaan",
+    )
+
+
+def requests_chart(report: reports.Report, usage: UsageReport) -> charts.Chart:
+    return month_status_chart(
         "permintaan",
         "Permintaan akun per bulan menurut hasil",
         "Batang bertumpuk: jumlah permintaan akun yang masuk tiap bulan, dibagi menurut "
         "status sekarang (menunggu, disetujui, ditolak). Angkanya sama dengan tabel di sampingnya.",
-        "stacked",
-        [row.month for row in report.months],
-        [
-            (label, [row.counts[status] for row in report.months])
-            for status, label in STATUS_LABELS.items()
-        ],
-        "Permintaan",
+        report.months,
+        STATUS_LABELS,
     )
 
 
@@ -129,18 +139,13 @@ def top_chart(report: reports.Report, usage: UsageReport) -> charts.Chart:
 
 
 def extensions_chart(report: reports.Report, usage: UsageReport) -> charts.Chart:
-    return charts.Chart(
+    return month_status_chart(
         "perpanjangan",
         "Permintaan perpanjangan pinjaman per bulan",
         "Batang bertumpuk: permintaan perpanjangan yang masuk tiap bulan menurut status "
         "(menunggu, dikabulkan, ditolak).",
-        "stacked",
-        [row.month for row in report.extensions],
-        [
-            (label, [row.counts[status] for row in report.extensions])
-            for status, label in EXTENSION_LABELS.items()
-        ],
-        "Permintaan",
+        report.extensions,
+        EXTENSION_LABELS,
     )
 
 
