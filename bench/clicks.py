@@ -31,18 +31,17 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "signup"))
 
-from serving import gunicorn_command, running_server, server_environment
+from serving import server_environment
 from signup import (
-    BENCH_DIR,
     LIMIT_OFF,
     TARGET_P99_MS,
-    WORKERS,
     LoadResult,
     describe,
     load_arguments,
     measured_load,
     median_of,
     print_load_setup,
+    start_compared_servers,
     verdict,
 )
 
@@ -98,23 +97,8 @@ def main() -> int:
                 "PORTAL_RATE_LIMIT_MEMBER_COUNT": LIMIT_OFF,
             }
         )
-        pythonpath = ["--pythonpath", str(BENCH_DIR)]
-        hello_command = gunicorn_command(
-            "hello_app:create_app()", workers=WORKERS, extra=pythonpath
-        )
-        function_command = gunicorn_command("signup_fn:create_app()", workers=WORKERS)
-        floor_command = gunicorn_command(
-            "write_floor_app:create_app()", workers=WORKERS, extra=pythonpath
-        )
-        floor_env = {**env, "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'floor.db'}"}
-        hello_server = servers.enter_context(
-            running_server(hello_command, env=env, log_path=tmp_path / "hello.log")
-        )
-        function_server = servers.enter_context(
-            running_server(function_command, env=env, log_path=tmp_path / "function.log")
-        )
-        floor_server = servers.enter_context(
-            running_server(floor_command, env=floor_env, log_path=tmp_path / "floor.log")
+        hello_server, function_server, floor_server = start_compared_servers(
+            servers, tmp_path, env, "signup_fn:create_app()", "function.log"
         )
 
         hellos: list[LoadResult] = []

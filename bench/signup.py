@@ -298,6 +298,31 @@ def print_load_setup(args: argparse.Namespace) -> None:
     print(f"machine: {os.cpu_count()} CPU(s), load average before the run {load_average}\n")
 
 
+def start_compared_servers(
+    servers: ExitStack, tmp_path: Path, env: dict[str, str], app_spec: str, log_name: str
+) -> tuple[Server, Server, Server]:
+    """The hello floor, `app_spec` (logging to `log_name`) and the write floor, in that order,
+    each under gunicorn with WORKERS sync workers, started in `servers`; the write floor stores
+    in its own SQLite file."""
+    pythonpath = ["--pythonpath", str(BENCH_DIR)]
+    hello_command = gunicorn_command("hello_app:create_app()", workers=WORKERS, extra=pythonpath)
+    app_command = gunicorn_command(app_spec, workers=WORKERS)
+    floor_command = gunicorn_command(
+        "write_floor_app:create_app()", workers=WORKERS, extra=pythonpath
+    )
+    floor_env = {**env, "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'floor.db'}"}
+    hello_server = servers.enter_context(
+        running_server(hello_command, env=env, log_path=tmp_path / "hello.log")
+    )
+    app_server = servers.enter_context(
+        running_server(app_command, env=env, log_path=tmp_path / log_name)
+    )
+    floor_server = servers.enter_context(
+        running_server(floor_command, env=floor_env, log_path=tmp_path / "floor.log")
+    )
+    return hello_server, app_server, floor_server
+
+
 def main() -> int:
     args = load_arguments(__doc__.splitlines()[0])
     print_load_setup(args)
@@ -312,22 +337,8 @@ def main() -> int:
                 "PORTAL_RATE_LIMIT_MEMBER_COUNT": LIMIT_OFF,
             }
         )
-        hello_command = gunicorn_command(
-            "hello_app:create_app()", workers=WORKERS, extra=["--pythonpath", str(BENCH_DIR)]
-        )
-        signup_command = gunicorn_command("signup_fn:create_app()", workers=WORKERS)
-        floor_command = gunicorn_command(
-            "write_floor_app:create_app()", workers=WORKERS, extra=["--pythonpath", str(BENCH_DIR)]
-        )
-        floor_env = {**env, "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'floor.db'}"}
-        hello_server = servers.enter_context(
-            running_server(hello_command, env=env, log_path=tmp_path / "hello.log")
-        )
-        signup_server = servers.enter_context(
-            running_server(signup_command, env=env, log_path=tmp_path / "signup.log")
-        )
-        floor_server = servers.enter_context(
-            running_server(floor_command, env=floor_env, log_path=tmp_path / "floor.log")
+        hello_server, signup_server, floor_server = start_compared_servers(
+            servers, tmp_path, env, "signup_fn:create_app()", "signup.log"
         )
 
         # Each server idles while another is loaded; alternating rounds spread any change in
