@@ -54,6 +54,15 @@ def period_report(filters: UsageFilter) -> tuple[reports.Report, UsageReport]:
     return report, usage_report.build_usage_report(rows, catalog_or_none(), filters)
 
 
+def requested_period_report() -> tuple[reports.Report, UsageReport]:
+    """`period_report` for the filter in the query string; 400 when the filter is invalid."""
+    try:
+        filters = read_filter(catalog_or_none())
+    except usage_report.InvalidFilter:
+        abort(400)
+    return period_report(filters)
+
+
 def period_label(filters: UsageFilter, usage: UsageReport, report: reports.Report) -> str:
     months = sorted(
         {row.month for row in report.months}
@@ -197,11 +206,7 @@ def chart(name: str, kind: str) -> Response:
     """One chart as SVG or PNG, for the page's <img> and the download links."""
     if name not in CHARTS or kind not in ("svg", "png"):
         abort(404)
-    try:
-        filters = read_filter(catalog_or_none())
-    except usage_report.InvalidFilter:
-        abort(400)
-    report, usage = period_report(filters)
+    report, usage = requested_period_report()
     figure = CHARTS[name](report, usage)
     if kind == "png":
         if not charts.png_available():
@@ -223,11 +228,7 @@ def reports_csv() -> Response:
     name = request.args.get("report", "")
     if name not in (*reports.REPORT_NAMES, "usage"):
         abort(404)
-    try:
-        filters = read_filter(catalog_or_none())
-    except usage_report.InvalidFilter:
-        abort(400)
-    report, usage = period_report(filters)
+    report, usage = requested_period_report()
     if name == "usage":
         body = usage_report.to_csv(
             usage, institution=current_app.config["LIBRARY_NAME"], created=clock.library_now()
