@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from samples import VALID
 from sqlalchemy import select, update
 from web import PASSWORD, post_form
+from werkzeug.test import TestResponse
 
 from signup_fn import db
 from signup_fn.services import services
@@ -48,6 +49,16 @@ def sign_up(client: FlaskClient, **values: Any) -> None:
     """A sign-up through the public API (202)."""
     response = client.post("/api/signup", json={**VALID, **values})
     assert response.status_code == 202, response.get_data(as_text=True)
+
+
+def reject(client: FlaskClient, request_id: int, **data: str) -> TestResponse:
+    """POST the rejection form of request `request_id` with `data`, as the librarian would."""
+    return post_form(
+        client,
+        f"/admin/requests/{request_id}/reject",
+        data,
+        form_path=f"/admin/requests/{request_id}",
+    )
 
 
 def add_request(app: Flask, **values: Any) -> int:

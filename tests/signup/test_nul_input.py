@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from review_helpers import add_librarian, add_request, librarian_login
+from review_helpers import add_librarian, add_request, librarian_login, reject
 from samples import FORM, VALID
 from stored import requests_stored
 from web import PASSWORD, active_account, login, new_account, post_form
@@ -71,12 +71,7 @@ def test_librarian_login_refuses_nul(
 def test_rejection_reason_refuses_nul(app: Flask, client: FlaskClient) -> None:
     librarian_login(app, client)
     request_id = add_request(app)
-    response = post_form(
-        client,
-        f"/admin/requests/{request_id}/reject",
-        {"reason": "", "reason_other": f"Data{NUL}palsu"},
-        form_path=f"/admin/requests/{request_id}",
-    )
+    response = reject(client, request_id, reason="", reason_other=f"Data{NUL}palsu")
     refused_with(response, "Alasan lain")
     assert requests_stored(app)[0]["status"] == "pending"
 

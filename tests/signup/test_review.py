@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
-from review_helpers import ACTIVATION_LINK, add_request, librarian_login, sign_up
+from review_helpers import ACTIVATION_LINK, add_request, librarian_login, reject, sign_up
 from smtp_server import SmtpServer, free_port, make_smtp_server
 from stored import audit_rows, count, requests_stored, rows
 from web import CSRF_FIELD, PASSWORD, active_account, post_form
@@ -25,15 +25,6 @@ def approve(client: FlaskClient, request_id: int, **kwargs: object) -> object:
         {"contact": "langsung"},
         form_path=f"/admin/requests/{request_id}",
         **kwargs,
-    )
-
-
-def reject(client: FlaskClient, request_id: int, **data: str) -> object:
-    return post_form(
-        client,
-        f"/admin/requests/{request_id}/reject",
-        data,
-        form_path=f"/admin/requests/{request_id}",
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from review_helpers import add_request, librarian_login
+from review_helpers import add_request, librarian_login, reject
 from samples import FORM, VALID
 from stored import requests_stored
 from web import post_form
@@ -70,12 +70,7 @@ def test_login_form_refuses_a_bidi_override(client: FlaskClient) -> None:
 def test_rejection_reason_refuses_a_bidi_override(app: Flask, client: FlaskClient) -> None:
     librarian_login(app, client)
     request_id = add_request(app)
-    response = post_form(
-        client,
-        f"/admin/requests/{request_id}/reject",
-        {"reason": "", "reason_other": "Data\u202etidak sesuai"},
-        form_path=f"/admin/requests/{request_id}",
-    )
+    response = reject(client, request_id, reason="", reason_other="Data\u202etidak sesuai")
     assert response.status_code == 422
     assert "U+202E" in response.get_data(as_text=True)
     assert requests_stored(app)[0]["status"] == "pending"
