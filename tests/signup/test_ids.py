@@ -12,6 +12,16 @@ from web import active_account, csrf_token
 OUT_OF_RANGE = ["0", "2147483648", "9223372036854775807", "9223372036854775808", "1" * 40]
 
 
+def assert_posts_not_found(
+    client: FlaskClient, token: str, prefix: str, actions: tuple[str, ...]
+) -> None:
+    """POST each of `actions` on each out-of-range id under `prefix`: a 404 every time."""
+    for bad in OUT_OF_RANGE:
+        for action in actions:
+            response = client.post(f"{prefix}/{bad}/{action}", data={"csrf_token": token})
+            assert response.status_code == 404, (bad, action)
+
+
 def test_admin_request_pages_refuse_ids_out_of_range(app: Flask, client: FlaskClient) -> None:
     librarian_login(app, client)
     request_id = add_request(app)
@@ -20,26 +30,19 @@ def test_admin_request_pages_refuse_ids_out_of_range(app: Flask, client: FlaskCl
     token = csrf_token(client, f"/admin/requests/{request_id}")
     for bad in OUT_OF_RANGE:
         assert client.get(f"/admin/requests/{bad}").status_code == 404, bad
-        for action in ("approve", "reject", "resend"):
-            response = client.post(f"/admin/requests/{bad}/{action}", data={"csrf_token": token})
-            assert response.status_code == 404, (bad, action)
+    assert_posts_not_found(client, token, "/admin/requests", ("approve", "reject", "resend"))
 
 
 def test_admin_extension_decisions_refuse_ids_out_of_range(app: Flask, client: FlaskClient) -> None:
     librarian_login(app, client)
     token = csrf_token(client, "/admin/extensions/")
-    for bad in OUT_OF_RANGE:
-        for action in ("grant", "decline", "done"):
-            response = client.post(f"/admin/extensions/{bad}/{action}", data={"csrf_token": token})
-            assert response.status_code == 404, (bad, action)
+    assert_posts_not_found(client, token, "/admin/extensions", ("grant", "decline", "done"))
 
 
 def test_patron_loan_extension_refuses_ids_out_of_range(app: Flask, client: FlaskClient) -> None:
     active_account(app, client)
     token = csrf_token(client, "/password")
-    for bad in OUT_OF_RANGE:
-        response = client.post(f"/loans/{bad}/extend", data={"csrf_token": token})
-        assert response.status_code == 404, bad
+    assert_posts_not_found(client, token, "/loans", ("extend",))
 
 
 @pytest.mark.parametrize("command", ["show", "approve", "resend"])
