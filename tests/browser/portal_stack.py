@@ -44,7 +44,7 @@ from serving import (
     server_environment,
     start_server,
 )
-from smtp_server import SmtpServer, make_smtp_server
+from smtp_server import SmtpServer, running_smtp_server
 
 PORTAL_MODES = ("development", "deployed")
 # `pytestmark = AS_DEVELOPED_AND_DEPLOYED`: each test of a module runs against both portals
@@ -217,32 +217,23 @@ def running_portal(
     site_dir = folder / "site"
     site_dir.mkdir(parents=True, exist_ok=True)
     database_url = sqlite_url(folder / "portal.sqlite3")
-    smtp = make_smtp_server()
-    smtp.start()
-    try:
-        with static_server(site_dir) as site_origin:
-            settings = {
-                **function_settings(database_url, site_origin, catalog=catalog, smtp_url=smtp.url),
-                **(extra_env or {}),
-            }
-            function = start_server(
-                function_command(),
-                env=server_environment(settings),
-                log_path=folder / "gunicorn.log",
-            )
-            try:
-                config = write_site_config(
-                    folder, site_url=site_origin, function_url=function.base_url
-                )
-                build_site(config, site_dir, catalog, strict=strict)
-                function_env = {**settings, "PORTAL_BASE_URL": function.base_url}
-                yield Portal(
-                    site_origin, function, database_url, site_dir, catalog, smtp, function_env
-                )
-            finally:
-                function.stop()
-    finally:
-        smtp.stop()
+    with running_smtp_server() as smtp, static_server(site_dir) as site_origin:
+        settings = {
+            **function_settings(database_url, site_origin, catalog=catalog, smtp_url=smtp.url),
+            **(extra_env or {}),
+        }
+        function = start_server(
+            function_command(),
+            env=server_environment(settings),
+            log_path=folder / "gunicorn.log",
+        )
+        try:
+            config = write_site_config(folder, site_url=site_origin, function_url=function.base_url)
+            build_site(config, site_dir, catalog, strict=strict)
+            function_env = {**settings, "PORTAL_BASE_URL": function.base_url}
+            yield Portal(site_origin, function, database_url, site_dir, catalog, smtp, function_env)
+        finally:
+            function.stop()
 
 
 @contextmanager
@@ -253,36 +244,32 @@ def deployed_portal(
     site_dir = folder / "site"
     site_dir.mkdir(parents=True, exist_ok=True)
     certificate = make_certificate(folder / "tls")
-    smtp = make_smtp_server()
-    smtp.start()
-    try:
-        with (
-            fresh_postgres_database(postgres_url, "browser_deployed") as database_url,
-            static_server(site_dir, certificate) as site_origin,
-            deployed_function(
-                folder,
-                database_url=database_url,
-                site_origin=site_origin,
-                certificate=certificate,
-                extra={
-                    "PORTAL_MIN_FILL_MS": "0",  # as function_settings says
-                    "PORTAL_CATALOG_PATH": str(catalog),
-                    "PORTAL_SMTP_URL": smtp.url,
-                    "PORTAL_MAIL_FROM": MAIL_FROM,
-                },
-            ) as function,
-        ):
-            config = write_site_config(folder, site_url=site_origin, function_url=function.url)
-            build_site(config, site_dir, catalog)
-            yield Portal(
-                site_origin,
-                function.server,
-                database_url,
-                site_dir,
-                catalog,
-                smtp,
-                function.settings,
-                certificate,
-            )
-    finally:
-        smtp.stop()
+    with (
+        running_smtp_server() as smtp,
+        fresh_postgres_database(postgres_url, "browser_deployed") as database_url,
+        static_server(site_dir, certificate) as site_origin,
+        deployed_function(
+            folder,
+            database_url=database_url,
+            site_origin=site_origin,
+            certificate=certificate,
+            extra={
+                "PORTAL_MIN_FILL_MS": "0",  # as function_settings says
+                "PORTAL_CATALOG_PATH": str(catalog),
+                "PORTAL_SMTP_URL": smtp.url,
+                "PORTAL_MAIL_FROM": MAIL_FROM,
+            },
+        ) as function,
+    ):
+        config = write_site_config(folder, site_url=site_origin, function_url=function.url)
+        build_site(config, site_dir, catalog)
+        yield Portal(
+            site_origin,
+            function.server,
+            database_url,
+            site_dir,
+            catalog,
+            smtp,
+            function.settings,
+            certificate,
+        )
