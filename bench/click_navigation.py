@@ -21,10 +21,7 @@ import argparse
 import statistics
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from pathlib import Path
 
 import yaml
@@ -37,6 +34,7 @@ from browser_launch import LoopbackGuard, chromium_path, launch_chromium  # noqa
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 from portal_stack import build_site, static_server, write_site_config  # noqa: E402
 from serving import gunicorn_command, running_server, server_environment  # noqa: E402
+from vendor_server import running_vendor  # noqa: E402
 
 TARGET_MS = 5.0
 AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0"
@@ -49,31 +47,6 @@ CLICK_JS = """
   return clicked;
 }
 """
-
-
-class Vendor(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = b"<!doctype html><title>vendor</title><p>vendor</p>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-@contextmanager
-def vendor_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Vendor)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def write_catalog(path: Path, vendor: str) -> Path:
@@ -132,7 +105,7 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="bench-click-") as temp, ExitStack() as stack:
         folder = Path(temp)
-        vendor = stack.enter_context(vendor_server())
+        vendor = stack.enter_context(running_vendor()).url
         catalog = write_catalog(folder / "resources.yml", vendor)
         on_dir, off_dir = folder / "on", folder / "off"
         for path in (on_dir / "site", off_dir / "site"):
