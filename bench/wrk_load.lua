@@ -17,7 +17,7 @@ end
 
 local mode, run_id
 local body_format = '{"member_id":"%s","name":"Uji Beban","email":"%s@example.ac.id",' ..
-  '"programme":"D3 Keperawatan","role":"student","consent":true}'
+  '"programme":"D3 Keperawatan","role":"student","consent":true,"elapsed_ms":9000}'
 
 function init(args)
   mode = args[1] or "get"
