@@ -8,11 +8,11 @@ gets the same bounded load, in alternating rounds so that a change in the machin
 load hits all:
 `wrk` with 16 connections for a fixed duration (a Python load generator when wrk is not
 installed; it is slower than the servers, so its figures are only a floor). Prints requests/s,
-p50 and p99 per round and their medians, the ratio sign-up/hello against the targets, and
-checks that the rows stored match the acknowledged sign-ups. Also prints the workers' CPU
-time per request (user + system, from /proc on Linux): less disturbed by the machine's other
-load than requests/s, a fair companion to the ratio. Exits 0: it measures, it does not
-judge; tests never assert timings.
+p50 and p99 per round and their medians, the ratio sign-up/write floor against the target
+(>= 0.6; sign-up/hello for information), and checks that the rows stored match the
+acknowledged sign-ups. Also prints the workers' CPU time per request (user + system, from
+/proc on Linux): less disturbed by the machine's other load than requests/s, a fair
+companion to the ratio. Exits 0: it measures, it does not judge; tests never assert timings.
 
     .venv/bin/python bench/signup.py [--rounds 3] [--duration 5] [--connections 16]
 """
@@ -49,7 +49,7 @@ from serving import (  # noqa: E402
 )
 
 WORKERS = 4
-TARGET_RATIO = 0.6
+TARGET_RATIO = 0.6  # of the write floor's requests/s (the decided target)
 TARGET_P99_MS = 30.0
 LIMIT_OFF = "0"  # a count of 0 turns a rate limit off (signup_fn/ratelimit.py)
 WRK_SCRIPT = BENCH_DIR / "wrk_load.lua"
@@ -383,16 +383,19 @@ def main() -> int:
             f"{floor_ms / hello_ms:.1f}x)"
         )
     print()
-    print(
-        f"ratio sign-up/hello   {ratio:.2f}   target >= {TARGET_RATIO}   "
-        f"{verdict(ratio >= TARGET_RATIO)}"
-    )
+    print(f"ratio sign-up/hello   {ratio:.2f}   (for information)")
     print(
         f"ceiling write floor/hello {ceiling:.2f}   (the most any Flask sign-up that stores and "
-        f"audits can reach here); sign-up/write floor {signup.rate / floor.rate:.2f}"
-        if floor.rate
-        else "ceiling: the write floor answered nothing"
+        "audits can reach here)"
     )
+    if floor.rate:
+        against_floor = signup.rate / floor.rate
+        print(
+            f"ratio sign-up/write floor {against_floor:.2f}   target >= {TARGET_RATIO}   "
+            f"{verdict(against_floor >= TARGET_RATIO)}"
+        )
+    else:
+        print("ratio sign-up/write floor: the write floor answered nothing   FAIL")
     print(
         f"sign-up p99           {signup.p99_ms:.2f} ms   target <= {TARGET_P99_MS:g} ms   "
         f"{verdict(signup.p99_ms <= TARGET_P99_MS)}"
