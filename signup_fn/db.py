@@ -462,7 +462,7 @@ def init_db(engine: Engine) -> None:
         metadata.create_all(connection, checkfirst=True)
         move_resource_clicks(connection)
         upgrade_schema(connection)
-        recorded = connection.scalar(select(func.max(schema_version.c.version)))
+        recorded = current_schema_version(connection)
         if recorded is None or recorded < SCHEMA_VERSION:
             connection.execute(
                 insert(schema_version).values(version=SCHEMA_VERSION, applied_at=utcnow())
