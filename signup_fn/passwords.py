@@ -13,6 +13,8 @@ import unicodedata
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .typed_text import secret_refusal
+
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
@@ -64,7 +66,7 @@ def normalise(password: str) -> str:
 def check_policy(password: str, *, username: str | None = None) -> str:
     """Return the normalised password, or raise PasswordRejected with the reason."""
     password = normalise(password)
-    if any(unicodedata.category(char) in {"Cc", "Cs"} for char in password):
+    if secret_refusal(password) is not None:
         raise PasswordRejected("Kata sandi mengandung karakter yang tidak diizinkan.")
     if len(password) < MIN_LENGTH:
         raise PasswordRejected(

@@ -101,11 +101,16 @@ def typed_text(
     return value
 
 
+def secret_refusal(value: str) -> str | None:
+    """The first character no password can hold (a control or a lone surrogate), or None."""
+    return next((char for char in value if unicodedata.category(char) in {"Cc", "Cs"}), None)
+
+
 def secret_text(value: str) -> str:
     """A password as typed; controls and lone surrogates refused (TextRefused)."""
-    for char in value:
-        if unicodedata.category(char) in {"Cc", "Cs"}:
-            raise TextRefused(f"Mengandung karakter kendali (U+{ord(char):04X}).")
+    char = secret_refusal(value)
+    if char is not None:
+        raise TextRefused(f"Mengandung karakter kendali (U+{ord(char):04X}).")
     return value
 
 
