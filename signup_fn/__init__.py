@@ -27,6 +27,7 @@ from . import (
     forms,
     headers,
     ids,
+    library,
     loans,
     mail,
     members,
@@ -74,6 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     errors.init_app(app)
     forms.init_app(app)  # a refused form field: a 422 page naming it
+    library.init_app(app)  # `library` in every template (pages and e-mails), /logo
     cli.init_app(app)
     # the public API: the sign-up and the health check, no cookie session
     app.register_blueprint(signup.bp)

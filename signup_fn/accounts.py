@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Connection
 
-from . import auth_session, db, login_guard, mail, one_password
+from . import auth_session, db, library, login_guard, mail, one_password
 from .clock import expiry_text
 from .member_numbers import normalise_member_number
 from .passwords import check_policy, hash_password, needs_rehash
@@ -109,7 +109,9 @@ def set_password_with_token(
 def check_patron_password(password: str, account: dict[str, Any]) -> str:
     """The password policy, then (with SLiMS write access) that it works in SLiMS as typed;
     returns the normalised password or raises PasswordRejected."""
-    password = check_policy(password, username=account["member_id"])
+    password = check_policy(
+        password, username=account["member_id"], words=library.current().password_words()
+    )
     one_password.check_for_slims(password)
     return password
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Flask, Response, abort, g, render_template, request
 
-from . import clock, db
+from . import clock, db, library
 from .admin_auth import librarian_required
 from .catalog_source import CatalogUnavailable, current_catalog
 from .deferred import deferred
@@ -189,7 +189,6 @@ def index() -> tuple[str, int]:
         query=query,
         charts={name: build(report, usage) for name, build in CHARTS.items()},
         png=charts.png_available(),
-        library_name=current_app.config["LIBRARY_NAME"],
         period=period_label(filters, usage, report),
         status_labels=STATUS_LABELS,
         extension_labels=EXTENSION_LABELS,
@@ -231,7 +230,7 @@ def reports_csv() -> Response:
     report, usage = requested_period_report()
     if name == "usage":
         body = usage_report.to_csv(
-            usage, institution=current_app.config["LIBRARY_NAME"], created=clock.library_now()
+            usage, institution=library.current().name, created=clock.library_now()
         )
     else:
         body = reports.to_csv(report, name)

@@ -1,20 +1,43 @@
 """Configuration: defaults, then `PORTAL_*` environment variables, then the caller's mapping.
 
-Development needs nothing configured. Production (`ENV=production`) fails closed: it refuses
-to start without a strong secret key, with debug on, on SQLite (unless explicitly allowed) or
-without the public URLs.
+Development needs nothing configured (an example library's identity, the default zone).
+Production (`ENV=production`) fails closed: it refuses to start without a strong secret key,
+with debug on, on SQLite (unless explicitly allowed), without the public URLs, or without the
+library's name and time zone (a second library's deployment never speaks with the first's).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from catalog.clock import DEFAULT_TIMEZONE, UnknownTimezone, parse_timezone
 
 ENV_PREFIX = "PORTAL_"
+# What development uses for the settings production requires to be set.
+DEVELOPMENT_IDENTITY: dict[str, str] = {
+    "LIBRARY_NAME": "Perpustakaan Contoh",
+    "TIMEZONE": DEFAULT_TIMEZONE,
+}
+# A logo the function serves at /logo (img-src 'self'), by the file's suffix.
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
+MAX_IDENTITY_LENGTH = 200
+# Production refuses to start without these: the name every page and e-mail shows, and the zone
+# of every date (the default zone would be silently wrong outside WIB).
+REQUIRED_IDENTITY = {
+    "LIBRARY_NAME": "the library's name, e.g. Perpustakaan Politeknik Contoh",
+    "TIMEZONE": "the library's IANA zone: Asia/Jakarta, Asia/Makassar or Asia/Jayapura",
+}
+CONTACT_KEYS = ("LIBRARY_EMAIL", "LIBRARY_PHONE", "LIBRARY_ADDRESS", "LIBRARY_WEBSITE")
 
 # Secrets that are public knowledge (tutorials, our own development default).
 KNOWN_SECRETS = frozenset(
@@ -28,7 +51,16 @@ KEY_RECIPE = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
-    "TIMEZONE": DEFAULT_TIMEZONE,  # the library's IANA zone: every date shown is a date there
+    # The library's identity (library.py): every page, e-mail, report and authenticator entry
+    # names the library from these. Production requires LIBRARY_NAME and TIMEZONE.
+    "TIMEZONE": None,  # the library's IANA zone: every date shown is a date there
+    "LIBRARY_NAME": None,  # e.g. Perpustakaan Politeknik Contoh; also the usage CSV's institution
+    "LIBRARY_SHORT_NAME": None,  # the authenticator apps' issuer; default: LIBRARY_NAME
+    "LIBRARY_EMAIL": "",  # the contact shown on pages and in e-mails ("" = not shown)
+    "LIBRARY_PHONE": "",  # telephone/WhatsApp, as patrons dial it
+    "LIBRARY_ADDRESS": "",
+    "LIBRARY_WEBSITE": "",  # an http(s) URL
+    "LIBRARY_LOGO": "",  # a PNG, SVG, JPEG or WebP file, served at /logo ("" = no logo)
     "DATABASE_URL": None,  # development: a SQLite file under the instance folder
     "SECRET_KEY": "dev",
     "SITE_URL": ["http://127.0.0.1:8000", "http://localhost:8000"],
@@ -47,8 +79,6 @@ DEFAULTS: dict[str, Any] = {
     "MIN_FILL_MS": 3000,
     "THANKS_URL": None,  # default: the first SITE_URL + "/daftar-terkirim/"
     "FORM_URL": None,  # default: the first SITE_URL + "/daftar/"
-    # the library's name on printed reports and in the usage CSV's Institution_Name
-    "LIBRARY_NAME": "Perpustakaan Poltekkes Kemenkes Banten",
     "PRIVACY_NOTICE_VERSION": "2026-12-03",  # as `extra.privacy_notice_version` in mkdocs.yml
     "MAX_CONTENT_LENGTH": 8 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -185,11 +215,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         config["ONLINE_SERVICES_URL"] = config["SITE_URL"][0] + "/layanan-daring/"
     if config["ENV"] not in {"development", "production"}:
         raise ConfigError(f"ENV: must be development or production, not {config['ENV']!r}")
-    try:
-        parse_timezone(config["TIMEZONE"], setting=ENV_PREFIX + "TIMEZONE")
-    except UnknownTimezone as exc:
-        raise ConfigError(str(exc)) from None
-    config["TIMEZONE"] = config["TIMEZONE"].strip()
+    check_identity(config)
     check_authentication(config)
     if config["PROXY_TEMPLATE"] or config["PROXY_PREFIX"]:  # else no proxy: "" as it stands
         from catalog.proxy import ProxyTemplateError, proxy_template  # the catalog's models
@@ -200,6 +226,49 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             raise ConfigError(f"PROXY_TEMPLATE/PROXY_PREFIX: {exc}") from None
         config["PROXY_TEMPLATE"] = template
     return config
+
+
+def check_identity(config: dict[str, Any]) -> None:
+    """The library's identity, checked and normalised in place. An unset name or zone stays
+    empty in production (check_production refuses it) and takes DEVELOPMENT_IDENTITY's
+    otherwise; the short name defaults to the name."""
+    for key in ("LIBRARY_NAME", "LIBRARY_SHORT_NAME", "TIMEZONE", *CONTACT_KEYS, "LIBRARY_LOGO"):
+        value = config[key]
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ConfigError(f"{ENV_PREFIX}{key}: must be text")
+        value = " ".join(value.split())  # one line: it goes into mail bodies and page titles
+        if len(value) > MAX_IDENTITY_LENGTH:
+            raise ConfigError(f"{ENV_PREFIX}{key}: at most {MAX_IDENTITY_LENGTH} characters")
+        config[key] = value
+    if config["ENV"] == "development":
+        for key, value in DEVELOPMENT_IDENTITY.items():
+            config[key] = config[key] or value
+    if config["TIMEZONE"]:
+        try:
+            parse_timezone(config["TIMEZONE"], setting=ENV_PREFIX + "TIMEZONE")
+        except UnknownTimezone as exc:
+            raise ConfigError(str(exc)) from None
+    config["LIBRARY_SHORT_NAME"] = config["LIBRARY_SHORT_NAME"] or config["LIBRARY_NAME"]
+    if ":" in (config["LIBRARY_SHORT_NAME"] or ""):
+        # the otpauth:// label is "issuer:account"; a colon in the issuer breaks it
+        raise ConfigError(f"{ENV_PREFIX}LIBRARY_SHORT_NAME: must not contain ':'")
+    website = config["LIBRARY_WEBSITE"]
+    if website:
+        parts = urlsplit(website)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ConfigError(f"{ENV_PREFIX}LIBRARY_WEBSITE: not an http(s) URL: {website!r}")
+    logo = config["LIBRARY_LOGO"]
+    if logo:
+        path = Path(logo).expanduser()
+        if path.suffix.lower() not in LOGO_TYPES:
+            raise ConfigError(
+                f"{ENV_PREFIX}LIBRARY_LOGO: a {', '.join(LOGO_TYPES)} file, not {logo!r}"
+            )
+        if not path.is_file():
+            raise ConfigError(f"{ENV_PREFIX}LIBRARY_LOGO: no such file: {logo}")
+        config["LIBRARY_LOGO"] = str(path.resolve())
 
 
 def check_authentication(config: Mapping[str, Any]) -> None:
@@ -252,6 +321,11 @@ def check_production(config: Mapping[str, Any], *, debug: bool) -> None:
         )
     if not str(config["BASE_URL"]).startswith("https://"):
         problems.append(f"{ENV_PREFIX}BASE_URL must be the function's https:// URL")
+    problems.extend(
+        f"{ENV_PREFIX}{key} must be set ({REQUIRED_IDENTITY[key]})"
+        for key in REQUIRED_IDENTITY
+        if not config.get(key)
+    )
     if not all(site.startswith("https://") for site in config["SITE_URL"]):
         problems.append(f"{ENV_PREFIX}SITE_URL must list https:// origins")
     if problems:

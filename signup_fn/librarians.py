@@ -18,7 +18,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import Connection
 
-from . import auth_session, db, login_guard, mail
+from . import auth_session, db, library, login_guard, mail
 from .clock import expiry_text
 from .passwords import check_policy, hash_password, needs_rehash
 from .services import services
@@ -27,7 +27,6 @@ from .typed_text import CLI_TEXT
 
 KIND = "librarian"
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
-TOTP_ISSUER = "Perpustakaan Poltekkes Kemenkes Banten"
 
 
 class SetupError(Exception):
@@ -62,8 +61,10 @@ def librarian_for_token(connection: Connection, token: str) -> dict[str, Any]:
 
 
 def totp_uri(secret: str, username: str) -> str:
-    """The otpauth:// URI an authenticator app takes (typed or pasted; no QR service)."""
-    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)
+    """The otpauth:// URI an authenticator app takes (typed or pasted; no QR service); its
+    issuer is the library's short name."""
+    issuer = library.current().short_name
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
 
 
 def totp_step(secret: str, code: str) -> int | None:
@@ -86,7 +87,9 @@ def complete_setup(
     """Set the password (and the TOTP secret, already confirmed by a code) through the link.
     Raises PasswordRejected (link left unused) or SetupError."""
     librarian = librarian_for_token(connection, token)
-    password = check_policy(password, username=librarian["username"])
+    password = check_policy(
+        password, username=librarian["username"], words=library.current().password_words()
+    )
     if consume(connection, Purpose.LIBRARIAN_SETUP, token) != librarian["id"]:
         raise SetupError()
     db.update_librarian(

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import db
+from . import db, library
 from .services import services
 
 bp = Blueprint("meta", __name__, url_prefix="/api")
@@ -35,7 +35,10 @@ def health() -> tuple[dict[str, str], int]:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    document = {**openapi_document(), "servers": [{"url": current_app.config["BASE_URL"]}]}
+    """The document with this deployment's address and the library's name in its title."""
+    document = openapi_document()
+    info = {**document["info"], "title": f"{document['info']['title']} {library.current().name}"}
+    document = {**document, "info": info, "servers": [{"url": current_app.config["BASE_URL"]}]}
     response = jsonify(document)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

@@ -4,7 +4,8 @@ Hashes are argon2-cffi's PHC strings (`$argon2id$v=19$m=...,t=...,p=...$salt$has
 parameters travel with the hash, and `needs_rehash` tells when a login should re-hash with the
 current ones. Policy: 8 to 128 characters after NFC normalisation, any Unicode and spaces, no
 composition rules, never truncated; common passwords (zxcvbn's list of 30,000, plus a few words
-of this library) and the username itself are refused.
+people pick first here), the words of the library's name (`library.Library.password_words`,
+passed in by the caller) and the username itself are refused.
 """
 
 from __future__ import annotations
@@ -21,14 +22,11 @@ if TYPE_CHECKING:
 MIN_LENGTH = 8
 RECOMMENDED_LENGTH = 15
 MAX_LENGTH = 128
-# Words of this library and place that people pick first (compared case-insensitively).
+# Words people here pick first, whatever the library (compared case-insensitively); the
+# library's own names come from its settings.
 LOCAL_WORDS = frozenset(
     {
-        "poltekkes",
-        "poltekkesbanten",
-        "kemenkes",
         "perpustakaan",
-        "banten",
         "indonesia",
         "bismillah",
         "sayangku",
@@ -63,8 +61,12 @@ def normalise(password: str) -> str:
     return unicodedata.normalize("NFC", password)
 
 
-def check_policy(password: str, *, username: str | None = None) -> str:
-    """Return the normalised password, or raise PasswordRejected with the reason."""
+def check_policy(
+    password: str, *, username: str | None = None, words: frozenset[str] = frozenset()
+) -> str:
+    """Return the normalised password, or raise PasswordRejected with the reason; `words`
+    (lower-cased letters and digits) are refused however the password spaces or punctuates
+    them."""
     password = normalise(password)
     if secret_refusal(password) is not None:
         raise PasswordRejected("Kata sandi mengandung karakter yang tidak diizinkan.")
@@ -80,7 +82,8 @@ def check_policy(password: str, *, username: str | None = None) -> str:
         raise PasswordRejected(
             "Kata sandi tidak boleh sama dengan nomor anggota atau nama pengguna."
         )
-    if folded in common_passwords() or folded.strip() in common_passwords():
+    letters = "".join(character for character in folded if character.isalnum())
+    if folded in common_passwords() or folded.strip() in common_passwords() or letters in words:
         raise PasswordRejected(
             "Kata sandi ini terlalu umum dan mudah ditebak; pilih yang lain, misalnya "
             "beberapa kata acak."

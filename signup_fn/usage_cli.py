@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from . import clock, db, usage_report
+from . import clock, db, library, usage_report
 from .catalog_source import CatalogUnavailable, current_catalog
 from .services import services
 
@@ -44,8 +43,9 @@ def report_command(
         rows = db.resource_usage_rows(connection.execution_options(read_only=True))
     report = usage_report.build_usage_report(rows, catalog, filters)
     if as_csv:
-        institution = current_app.config["LIBRARY_NAME"]
-        text = usage_report.to_csv(report, institution=institution, created=clock.library_now())
+        text = usage_report.to_csv(
+            report, institution=library.current().name, created=clock.library_now()
+        )
         click.echo(text.removeprefix(usage_report.BYTE_ORDER_MARK), nl=False)
         return
     if not report.rows:

@@ -50,7 +50,7 @@ PORTAL_MODES = ("development", "deployed")
 # `pytestmark = AS_DEVELOPED_AND_DEPLOYED`: each test of a module runs against both portals
 AS_DEVELOPED_AND_DEPLOYED = pytest.mark.parametrize("portal", PORTAL_MODES, indirect=True)
 RATE_LIMIT_OFF = "0"
-MAIL_FROM = "Perpustakaan Poltekkes Kemenkes Banten <perpustakaan@example.ac.id>"
+MAIL_FROM = "Perpustakaan <perpustakaan@example.ac.id>"
 FUNCTION_APP = "signup_fn:create_app()"
 CLI_TIMEOUT = 60
 

@@ -15,6 +15,7 @@ from portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
 from test_accessibility import violations
 
 from signup_fn import db
+from signup_fn.config import DEVELOPMENT_IDENTITY
 
 pytestmark = [pytest.mark.slow, AS_DEVELOPED_AND_DEPLOYED]
 
@@ -86,6 +87,7 @@ def test_charts_show_under_the_csp_without_errors_and_pass_axe(
     assert breaks[0] == "auto" and set(breaks[1:]) == {"page"}
     heading = page.locator(".print-heading").first
     expect(heading).to_be_visible()
-    expect(heading).to_contain_text("Perpustakaan Poltekkes Kemenkes Banten")
+    library_name = portal.function_env.get("PORTAL_LIBRARY_NAME")
+    expect(heading).to_contain_text(library_name or DEVELOPMENT_IDENTITY["LIBRARY_NAME"])
     expect(heading).to_contain_text("2026-10 s.d. 2026-11")
     expect(page.locator(".report-filter")).to_be_hidden()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from samples import TEST_SECRET
+from samples import LIBRARY, TEST_SECRET
 from smtp_server import smtp_server  # noqa: F401 (a fixture for every test module)
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -63,6 +63,7 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
             "SECRET_KEY": TEST_SECRET,
             "SITE_URL": "https://site.example",
             "BASE_URL": "https://fn.site.example",
+            **LIBRARY,
             **settings,
         }
         app = create_app(config)

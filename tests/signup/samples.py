@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+# The library the tests' function serves (production requires its name and zone).
+LIBRARY = {
+    "LIBRARY_NAME": "Perpustakaan Poltekkes Kemenkes Banten",
+    "LIBRARY_SHORT_NAME": "Perpustakaan Poltekkes Banten",
+    "TIMEZONE": "Asia/Jakarta",
+}
 
 VALID = {
     "member_id": "P27820121001",

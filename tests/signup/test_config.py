@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import pytest
+from samples import LIBRARY
 
 from signup_fn import ConfigError, create_app
 from signup_fn.config import load_config
@@ -82,6 +83,7 @@ def production(tmp_path, **settings):
         "ALLOW_SQLITE_IN_PRODUCTION": True,
         "SITE_URL": "https://site.example",
         "BASE_URL": "https://fn.site.example",
+        **LIBRARY,
         **settings,
     }
 
@@ -106,6 +108,9 @@ def test_production_starts_when_configured(tmp_path) -> None:
         ({"ALLOW_SQLITE_IN_PRODUCTION": False}, "DATABASE_URL"),
         ({"BASE_URL": "http://fn.site.example"}, "BASE_URL"),
         ({"SITE_URL": "http://site.example"}, "SITE_URL"),
+        ({"LIBRARY_NAME": None}, "PORTAL_LIBRARY_NAME must be set"),
+        ({"LIBRARY_NAME": "  "}, "PORTAL_LIBRARY_NAME must be set"),
+        ({"TIMEZONE": None}, "PORTAL_TIMEZONE must be set"),
     ],
 )
 def test_production_refuses_unsafe_settings(tmp_path, settings: dict, message: str) -> None:
@@ -146,3 +151,46 @@ def test_production_refuses_low_entropy_secret(tmp_path, secret: str) -> None:
 def test_production_accepts_a_generated_secret(tmp_path) -> None:
     for _ in range(20):
         create_app(production(tmp_path, SECRET_KEY=secrets.token_urlsafe(24)))
+
+
+def test_development_names_an_example_library() -> None:
+    config = load_config()
+    assert config["LIBRARY_NAME"] == config["LIBRARY_SHORT_NAME"] == "Perpustakaan Contoh"
+    assert config["TIMEZONE"] == "Asia/Jakarta"
+    assert config["LIBRARY_EMAIL"] == config["LIBRARY_LOGO"] == ""
+
+
+def test_identity_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    monkeypatch.setenv("PORTAL_LIBRARY_NAME", " Perpustakaan  Politeknik\nContoh ")
+    monkeypatch.setenv("PORTAL_LIBRARY_SHORT_NAME", "PPC")
+    monkeypatch.setenv("PORTAL_LIBRARY_WEBSITE", "https://perpustakaan.contoh.ac.id/")
+    monkeypatch.setenv("PORTAL_LIBRARY_LOGO", str(logo))
+    monkeypatch.setenv("PORTAL_TIMEZONE", "Asia/Makassar")
+    config = load_config()
+    assert config["LIBRARY_NAME"] == "Perpustakaan Politeknik Contoh"  # one line
+    assert config["LIBRARY_SHORT_NAME"] == "PPC"
+    assert config["LIBRARY_LOGO"] == str(logo.resolve())
+    assert config["TIMEZONE"] == "Asia/Makassar"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"LIBRARY_SHORT_NAME": "Perpustakaan: Contoh"}, "LIBRARY_SHORT_NAME"),
+        ({"LIBRARY_WEBSITE": "perpustakaan.contoh.ac.id"}, "LIBRARY_WEBSITE"),
+        ({"LIBRARY_LOGO": "/nonexistent/logo.png"}, "LIBRARY_LOGO"),
+        ({"LIBRARY_LOGO": __file__}, "LIBRARY_LOGO"),
+        ({"LIBRARY_NAME": "x" * 201}, "LIBRARY_NAME"),
+        ({"TIMEZONE": "WITA"}, "PORTAL_TIMEZONE"),
+    ],
+)
+def test_identity_refuses_bad_values(settings: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(settings)
+
+
+def test_library_email_must_be_an_address(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="PORTAL_LIBRARY_EMAIL"):
+        create_app(production(tmp_path, LIBRARY_EMAIL="perpustakaan at contoh"))

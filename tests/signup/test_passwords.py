@@ -58,7 +58,7 @@ def test_over_128_refused_never_truncated() -> None:
 
 
 @pytest.mark.parametrize(
-    "password", ["password", "12345678", "iloveyou", "Poltekkes", "qwertyuiop"]
+    "password", ["password", "12345678", "iloveyou", "perpustakaan", "qwertyuiop"]
 )
 def test_common_passwords_are_refused(password: str) -> None:
     with pytest.raises(PasswordRejected, match="terlalu umum"):
