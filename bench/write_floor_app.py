@@ -3,8 +3,8 @@
 The rule no sign-up can skip: store the request (duplicates collapsed by the
 partial unique index) and its audit row in one write transaction, before answering. This app
 does exactly that and nothing else — no validation, no rate limits, no hooks, no pool — on the
-function's own tables (`signup_fn.db.init_db`) with the function's own SQL text (compiled
-from `signup_fn.db`'s statements), one `sqlite3` connection per worker with the function's
+function's own tables (`signup_fn.store.revision.init_db`) with the function's own SQL text
+(compiled from `signup_fn.db`'s statements), one `sqlite3` connection per worker with the function's
 settings (`db.configure_sqlite`), `BEGIN IMMEDIATE`. Served the same way as the others:
 
 gunicorn --workers 4 "write_floor_app:create_app()"   (PORTAL_DATABASE_URL: a sqlite:/// file)
@@ -25,6 +25,7 @@ from flask import Flask, Response, request
 from sqlalchemy import make_url
 
 from signup_fn import db
+from signup_fn.store import revision
 
 REQUEST_COLUMNS = (
     "member_id",
@@ -54,7 +55,7 @@ def create_app() -> Flask:
     """POST /api/signup: decode the JSON, two INSERTs in one transaction, answer 202."""
     database = make_url(os.environ["PORTAL_DATABASE_URL"]).database
     engine = db.make_engine(f"sqlite:///{database}")
-    db.init_db(engine)
+    revision.init_db(engine)
     dialect = engine.dialect
     engine.dispose()
     insert_request = positional_sql(db.insert_request_statement("sqlite"), dialect, REQUEST_COLUMNS)

@@ -1,7 +1,8 @@
 """The account function: a Flask app built by `create_app` (flaskr-shaped).
 
-`gunicorn "signup_fn:create_app()"` serves it; `flask --app signup_fn init-db` creates the
-tables (they are also created on first start).
+`gunicorn "signup_fn:create_app()"` serves it. The first start on an empty database creates
+the tables; `flask --app signup_fn init-db` also brings an older database to the code's schema
+revision, which the app needs to start (signup_fn/store/revision.py).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from .config import ConfigError, check_production, load_config
 from .csrf import SameOriginCSRFProtect
 from .ratelimit import make_limiter
 from .services import Services, install
+from .store import revision
 
 __all__ = ["ConfigError", "create_app"]
 
@@ -67,7 +69,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     engine = db.make_engine(app.config["DATABASE_URL"])
-    db.init_db(engine)
+    refusal = revision.check_schema(engine)
+    if refusal is not None and not cli.looking_up_a_command():
+        raise refusal
     engine.dispose()  # no connection opened before a fork is shared by workers
     install(app, Services(engine=engine, limiter=make_limiter(app.config["REDIS_URL"])))
 
@@ -76,7 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     forms.init_app(app)  # a refused form field: a 422 page naming it
     library.init_app(app)  # `library` in every template (pages and e-mails), /logo
-    cli.init_app(app)
+    cli.init_app(app, refusal)
     # the public API: the sign-up and the health check, no cookie session
     app.register_blueprint(signup.bp)
     app.register_blueprint(meta.bp)

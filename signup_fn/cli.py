@@ -11,10 +11,10 @@ import importlib
 
 import click
 from flask import Flask
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from . import db
 from .services import services
+from .store import revision
 
 GROUPS = {
     "librarian": "signup_fn.librarians:librarian_cli",  # add / disable / reset
@@ -28,13 +28,20 @@ GROUPS = {
 
 
 class DeferredCommands(AppGroup):
-    """`app.cli` with `GROUPS` imported on first use."""
+    """`app.cli` with `GROUPS` imported on first use.
 
-    def __init__(self, groups: dict[str, str]) -> None:
+    On a database at another schema revision (`refusal`), every command but `init-db` stops
+    with the refusal's message, as the app's start does.
+    """
+
+    def __init__(self, groups: dict[str, str], refusal: revision.SchemaMismatch | None) -> None:
         super().__init__()
         self.deferred = dict(groups)
+        self.refusal = refusal
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if self.refusal is not None and cmd_name != init_db_command.name:
+            raise click.ClickException(str(self.refusal))
         target = self.deferred.pop(cmd_name, None)
         if target is not None:
             module, attribute = target.split(":")
@@ -48,15 +55,22 @@ class DeferredCommands(AppGroup):
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
-    """Buat tabel (bila belum ada) dan catat versi skema."""
-    engine = services().engine
-    db.init_db(engine)
-    with engine.connect() as connection:
-        version = db.current_schema_version(connection.execution_options(read_only=True))
-    click.echo(f"Basis data siap (versi skema {version}).")
+    """Buat tabel pada basis data kosong, atau naikkan skema basis data lama ke revisi kode ini."""
+    try:
+        head = revision.init_db(services().engine)
+    except revision.SchemaMismatch as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    click.echo(f"Basis data siap (revisi skema {head}).")
 
 
-def init_app(app: Flask) -> None:
+def looking_up_a_command() -> bool:
+    """True while `flask` builds the app to find the command it was given (then a schema
+    refusal waits for the command's name: `init-db` must still run)."""
+    context = click.get_current_context(silent=True)
+    return context is not None and isinstance(context.command, FlaskGroup)
+
+
+def init_app(app: Flask, refusal: revision.SchemaMismatch | None = None) -> None:
     """Give the app its command line: `init-db` and every group of `GROUPS`."""
-    app.cli = DeferredCommands(GROUPS)
+    app.cli = DeferredCommands(GROUPS, refusal)
     app.cli.add_command(init_db_command)

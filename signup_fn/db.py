@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import (
-    DDL,
     Boolean,
     CheckConstraint,
     Column,
@@ -41,7 +40,6 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    inspect,
     or_,
     select,
     text,
@@ -60,7 +58,6 @@ try:
 except ImportError:  # Windows: no writer queue; SQLite's busy timeout alone
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 2
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -89,13 +86,6 @@ def utcnow() -> datetime:
 
 
 metadata = MetaData()
-
-schema_version = Table(
-    "schema_version",
-    metadata,
-    Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("applied_at", UTCDateTime, nullable=False),
-)
 
 # A patron's request for an account (SOP step 1); `status` leaves `pending` on review.
 account_requests = Table(
@@ -152,25 +142,34 @@ rate_limits = Table(
     Column("hits", Integer, nullable=False),
 )
 
-APPEND_ONLY_SQLITE = [
-    DDL(
+# The audit log is append-only: triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL).
+# Made with the table, by `metadata.create_all` and by the migration that creates the table, and
+# made again by any migration that rebuilds the table (SQLite's batch mode drops its triggers).
+APPEND_ONLY: dict[str, tuple[str, ...]] = {
+    "sqlite": tuple(
         f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
         "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-    ).execute_if(dialect="sqlite")
-    for verb in ("UPDATE", "DELETE")
-]
-APPEND_ONLY_POSTGRESQL = [
-    DDL(
+        for verb in ("UPDATE", "DELETE")
+    ),
+    "postgresql": (
         "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"
-    ).execute_if(dialect="postgresql"),
-    DDL(
+        "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+        "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
         "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
-        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
-    ).execute_if(dialect="postgresql"),
-]
-for ddl in APPEND_ONLY_SQLITE + APPEND_ONLY_POSTGRESQL:
-    event.listen(audit_log, "after_create", ddl)
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+    ),
+}
+
+
+def create_append_only_triggers(connection: Connection) -> None:
+    """Make (or make again) the audit log's append-only triggers for the connection's dialect."""
+    for statement in APPEND_ONLY.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(statement)
+
+
+@event.listens_for(audit_log, "after_create")
+def audit_log_created(_table: Table, connection: Connection, **_options: Any) -> None:
+    create_append_only_triggers(connection)
 
 
 # --- the engine ------------------------------------------------------------------------------
@@ -448,39 +447,6 @@ def driver_transaction(engine: Engine) -> Iterator[DriverTransaction]:
                 cursor.close()
     finally:
         connection.close()  # back to the pool
-
-
-def init_db(engine: Engine) -> None:
-    """Create missing tables and record the schema version; safe to run again and at once.
-
-    Runs in one transaction: SQLite's `BEGIN IMMEDIATE` and PostgreSQL's advisory lock make
-    workers that start together wait for each other instead of racing to create tables.
-    """
-    with transaction(engine) as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(select(func.pg_advisory_xact_lock(0x504F5254414C)))
-        metadata.create_all(connection, checkfirst=True)
-        move_resource_clicks(connection)
-        upgrade_schema(connection)
-        recorded = current_schema_version(connection)
-        if recorded is None or recorded < SCHEMA_VERSION:
-            connection.execute(
-                insert(schema_version).values(version=SCHEMA_VERSION, applied_at=utcnow())
-            )
-
-
-def upgrade_schema(connection: Connection) -> None:
-    """Bring a database made by an older version up to this one (each step safe to repeat):
-    version 2 keeps one open request per member number *and e-mail* and the members' phone."""
-    connection.execute(text("DROP INDEX IF EXISTS uq_open_request_member"))
-    OPEN_REQUEST_CONTACT.create(connection, checkfirst=True)
-    columns = {column["name"] for column in inspect(connection).get_columns("library_members")}
-    if "phone" not in columns:
-        connection.execute(text("ALTER TABLE library_members ADD COLUMN phone VARCHAR(50)"))
-
-
-def current_schema_version(connection: Connection) -> int | None:
-    return connection.scalar(select(func.max(schema_version.c.version)))
 
 
 def ping(engine: Engine) -> None:
@@ -1108,19 +1074,9 @@ def mark_mail_failed(
 
 # --- resource clicks, and a person's data for privacy requests --------------------------
 
-# Before COUNTER counting: how often each resource was opened through /go, per month. No
-# longer written; `init_db` moves its rows into `resource_usage` (Unique_Item_Requests unknown).
-resource_clicks = Table(
-    "resource_clicks",
-    metadata,
-    Column("resource_id", String(64), primary_key=True),
-    Column("month", String(7), primary_key=True),
-    Column("clicks", Integer, nullable=False),
-)
-
 # Uses of each resource per library month, counted by the COUNTER rules of usage.py:
-# Total_Item_Requests and Unique_Item_Requests (NULL for months moved from resource_clicks,
-# which did not know visitors). Nothing about who used it.
+# Total_Item_Requests and Unique_Item_Requests (NULL for months counted before visitors were
+# known: the clicks of the former `resource_clicks` table). Nothing about who used it.
 resource_usage = Table(
     "resource_usage",
     metadata,
@@ -1218,26 +1174,6 @@ PURGE_VISITS = delete(usage_visits).where(usage_visits.c.day < bindparam("before
 def purge_visits(connection: Connection | DriverTransaction, *, before_day: str) -> None:
     """Delete de-duplication rows of days before `before_day` ('YYYY-MM-DD')."""
     connection.execute(PURGE_VISITS, {"before_day": before_day})
-
-
-def move_resource_clicks(connection: Connection) -> None:
-    """Move rows of the old `resource_clicks` into `resource_usage` (kept as Total only)."""
-    old = connection.execute(select(resource_clicks)).mappings().all()
-    for row in old:
-        statement = dialect_insert(connection, resource_usage).values(
-            resource_id=row["resource_id"],
-            month=row["month"],
-            total_requests=row["clicks"],
-            unique_requests=None,
-        )
-        connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=["resource_id", "month"],
-                set_={"total_requests": resource_usage.c.total_requests + row["clicks"]},
-            )
-        )
-    if old:
-        connection.execute(delete(resource_clicks))
 
 
 def resource_usage_rows(connection: Connection) -> list[dict[str, Any]]:

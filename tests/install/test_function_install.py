@@ -6,7 +6,8 @@ The rule: the `function` extra carries every module signup_fn imports and nothin
 pip reaches the package index as configured on the machine. Then, inside that venv, every
 signup_fn module imports (the serverless adapters in `signup_fn.main` need the `serverless`
 extra and are left out), the app answers a sign-up with 202 and the health check with 200,
-and none of the site's packages is installed or imported.
+the schema's migrations are installed with the package, and none of the site's packages is
+installed or imported.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ PROBE = textwrap.dedent(
     })
     health = client.get("/api/health")
     after_signup = sorted(m for m in sys.modules if m.split(".")[0] in site_only.values())
+    from alembic.script import ScriptDirectory
+    from signup_fn.store import revision
+    migration_heads = ScriptDirectory(str(revision.MIGRATIONS)).get_heads()
     failed = {}
     for module in pkgutil.walk_packages(signup_fn.__path__, "signup_fn."):
         if module.name != "signup_fn.main":
@@ -69,6 +73,7 @@ PROBE = textwrap.dedent(
             m for m in sys.modules if m.split(".")[0] in site_only.values()
         ),
         "import_errors": failed, "installed": installed,
+        "migration_heads": migration_heads, "head": revision.HEAD,
     }))
     """
 )
@@ -102,6 +107,7 @@ def test_function_extra_serves_a_signup_without_the_site(tmp_path: Path) -> None
     assert result["signup"] == 202, result
     assert result["health"] == 200, result
     assert result["import_errors"] == {}, result["import_errors"]
+    assert result["migration_heads"] == [result["head"]]  # the migrations are installed
     assert result["installed"] == [], f"the function extra installs {result['installed']}"
     assert result["imported_after_signup"] == []
     assert result["imported_after_all"] == []

@@ -168,29 +168,6 @@ def test_slims_password_is_written_only_for_the_email_slims_holds(
     assert outcomes == ["other_email", "ok"]
 
 
-def test_a_database_of_the_previous_schema_is_upgraded(make_app: Callable[..., Flask]) -> None:
-    app = make_app()
-    with app.app_context(), db.transaction(db_engine(app)) as connection:
-        connection.execute(sa.text("DROP INDEX uq_open_request_contact"))
-        connection.execute(
-            sa.text(
-                "CREATE UNIQUE INDEX uq_open_request_member ON account_requests (member_id) "
-                "WHERE status = 'pending'"
-            )
-        )
-        connection.execute(sa.text("ALTER TABLE library_members DROP COLUMN phone"))
-    upgraded = make_app()  # starting the app upgrades the schema
-    client = upgraded.test_client()
-    sign_up(client, **STRANGER)
-    sign_up(client)
-    assert len(requests_stored(upgraded)) == 2
-    with upgraded.app_context(), db_engine(upgraded).connect() as connection:
-        columns = {
-            column["name"] for column in sa.inspect(connection).get_columns("library_members")
-        }
-    assert "phone" in columns
-
-
 def db_engine(app: Flask) -> sa.Engine:
     with app.app_context():
         return services().engine

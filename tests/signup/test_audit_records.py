@@ -34,7 +34,7 @@ def test_a_click_and_its_access_row_are_one_transaction(make_app, tmp_path: Path
     response = client.get("/go/koleksi-anggota")
     assert response.status_code == 500
     assert "Location" not in response.headers  # no access without its record
-    assert rows(app, db.resource_clicks) == []
+    assert rows(app, db.resource_usage) == []
 
 
 def test_privacy_commands_write_nothing_without_their_audit_row(app: Flask) -> None:
@@ -103,6 +103,11 @@ def test_the_audit_table_has_no_column_for_personal_data() -> None:
         "reason",
         "request_id",
     }
-    assert set(db.resource_clicks.c.keys()) == {"resource_id", "month", "clicks"}
+    assert set(db.resource_usage.c.keys()) == {
+        "resource_id",
+        "month",
+        "total_requests",
+        "unique_requests",
+    }
     with pytest.raises(KeyError):
         select(db.audit_log.c["email"])

@@ -10,22 +10,22 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import inspect
 from stored import rows
 
-from signup_fn import db
 from signup_fn.services import services
+from signup_fn.store import revision
 
 
-def test_init_db_is_idempotent_and_records_the_version(app: Flask, runner: FlaskCliRunner) -> None:
+def test_init_db_is_idempotent_and_records_the_revision(app: Flask, runner: FlaskCliRunner) -> None:
     for _ in range(2):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0, result.output
-        assert f"versi skema {db.SCHEMA_VERSION}" in result.output
-    assert [row["version"] for row in rows(app, db.schema_version)] == [db.SCHEMA_VERSION]
+        assert f"revisi skema {revision.HEAD}" in result.output
+    assert rows(app, revision.alembic_version) == [{"version_num": revision.HEAD}]
 
 
 def test_tables_exist_after_first_start(app: Flask) -> None:
     with app.app_context():
         names = set(inspect(services().engine).get_table_names())
-    assert {"account_requests", "audit_log", "rate_limits", "schema_version"} <= names
+    assert {"account_requests", "audit_log", "rate_limits", "alembic_version"} <= names
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path: Path, make_app) -> None:

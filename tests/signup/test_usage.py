@@ -17,7 +17,6 @@ from web import active_account
 
 from signup_fn import clock, db
 from signup_fn.robots import LIST_FILE, is_robot, load_patterns
-from signup_fn.services import services
 
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -238,22 +237,3 @@ def test_nothing_about_the_visitor_is_kept_beyond_the_day(usage_app: Flask) -> N
         result = usage_app.test_cli_runner().invoke(args=["privacy", "purge"])
         assert result.exit_code == 0, result.output
     assert rows(usage_app, db.usage_visits) == []
-
-
-def test_clicks_counted_before_are_moved_into_the_usage_table(usage_app: Flask) -> None:
-    with usage_app.app_context(), db.transaction(services().engine) as connection:
-        connection.execute(
-            db.resource_clicks.insert(),
-            [
-                {"resource_id": "koleksi-anggota", "month": "2025-01", "clicks": 7},
-                {"resource_id": "buku-anggota", "month": "2025-02", "clicks": 2},
-            ],
-        )
-    with usage_app.app_context():
-        db.init_db(services().engine)  # as on the next start
-        db.init_db(services().engine)  # and the one after: nothing counted twice
-    assert usage(usage_app) == {
-        ("koleksi-anggota", "2025-01"): (7, None),
-        ("buku-anggota", "2025-02"): (2, None),
-    }
-    assert rows(usage_app, db.resource_clicks) == []

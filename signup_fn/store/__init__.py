@@ -1,0 +1,1 @@
+"""The function's database: its engine, schema, statements and migrations."""

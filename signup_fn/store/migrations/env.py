@@ -1,0 +1,27 @@
+"""Alembic's environment: migrations run on the connection signup_fn.store.revision hands over.
+
+There is no alembic.ini: `revision.alembic_config` sets the script location in code and passes
+the connection (already in the caller's transaction) in `config.attributes`. SQLite alters
+tables in batch mode (copy, drop, rename), which drops a table's triggers: a migration that
+rebuilds `audit_log` calls `db.create_append_only_triggers` after it.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+
+from signup_fn import db
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError(
+        "run the migrations through `flask --app signup_fn init-db` (signup_fn.store.revision)"
+    )
+context.configure(
+    connection=connection,
+    target_metadata=db.metadata,
+    render_as_batch=True,  # SQLite: ALTERs it lacks become a copy of the table
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()
