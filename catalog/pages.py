@@ -103,7 +103,12 @@ def generate_site_files(
         page = environment.get_template(template)
         files[path] = page.render(view=view, urls=urls, root=root, **context)
 
-    add(HOME_PAGE, "home.md.j2", structured=structured_data.library(view, settings))
+    add(
+        HOME_PAGE,
+        "home.md.j2",
+        structured=structured_data.library(view, settings),
+        library=settings.library,
+    )
     add(AZ_PAGE, "az.md.j2")
     add(SUBJECTS_PAGE, "subjects.md.j2")
     add(SEARCH_PAGE, "search.md.j2")

@@ -6,6 +6,11 @@ configured". Links end up in the public site, so only absolute
 http(s) URLs are accepted. `timezone` (an IANA name, default the library clock's) is the zone
 whose date is "today" for the build and every catalog command (`trial`, `new`,
 `available_until`, `added`); the scripts read it from the mkdocs.yml beside the catalog.
+
+The library publishing the portal is `extra.library` (name, short name, address, website),
+with its e-mail and telephone from `extra.services` and its logo from `theme.logo`: the
+generated pages (home text, schema.org data) read them here, the theme's templates from
+`config.extra`; no page names a library by itself.
 """
 
 from __future__ import annotations
@@ -32,6 +37,19 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class SiteLibrary:
+    """The library publishing the portal, as the generated pages name it."""
+
+    name: str = ""  # extra.library.name, else mkdocs' site_name
+    short_name: str = ""  # extra.library.short_name
+    address: str = ""  # extra.library.address
+    website: str = ""  # extra.library.website, an http(s) URL
+    email: str = ""  # extra.services.email
+    phone: str = ""  # extra.services.phone
+    logo: str = ""  # theme.logo: a path inside docs_dir (Material's header shows it)
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     """What the page generator needs to know besides the catalog itself."""
 
@@ -46,7 +64,7 @@ class SiteSettings:
     source_relative_links: bool = False
     site_url: str = ""  # mkdocs' site_url, ending in "/"; "" = page addresses stay relative
     site_description: str = ""  # mkdocs' site_description
-    library_name: str = ""  # extra.catalog.library_name, else mkdocs' site_name
+    library: SiteLibrary = SiteLibrary()  # extra.library, extra.services' contact, theme.logo
     count_uses: bool = True  # extra.catalog.count_uses: links report each use to the function
     timezone: str = DEFAULT_TIMEZONE  # extra.catalog.timezone: the library's zone for "today"
 
@@ -78,11 +96,42 @@ class SiteSettings:
             directory_urls=directory_urls,
             site_url=_site_url(site),
             site_description=_text(site, "site_description", "mkdocs.yml: site_description"),
-            library_name=_text(section, "library_name")
-            or _text(site, "site_name", "mkdocs.yml: site_name"),
+            library=site_library(extra, site),
             count_uses=_flag(section, "count_uses", default=True),
             timezone=catalog_zone(extra).key,
         )
+
+
+def site_library(extra: Mapping[str, object], site: Mapping[str, object]) -> SiteLibrary:
+    """The library from `extra.library`, `extra.services` and `theme.logo` of mkdocs.yml
+    (`extra` and the whole configuration passed in); the name defaults to site_name."""
+    library = _section(extra, "library")
+    services = _section(extra, "services")
+    theme = site.get("theme")
+    logo = theme.get("logo") if isinstance(theme, Mapping) else None
+    website = _text(library, "website", "mkdocs.yml: extra.library.website")
+    if website:
+        try:
+            website = check_web_url(website)
+        except ValueError as error:
+            raise SettingsError(f"mkdocs.yml: extra.library.website: {error}") from None
+    return SiteLibrary(
+        name=_text(library, "name", "mkdocs.yml: extra.library.name")
+        or _text(site, "site_name", "mkdocs.yml: site_name"),
+        short_name=_text(library, "short_name", "mkdocs.yml: extra.library.short_name"),
+        address=_text(library, "address", "mkdocs.yml: extra.library.address"),
+        website=website,
+        email=_text(services, "email", "mkdocs.yml: extra.services.email"),
+        phone=_text(services, "phone", "mkdocs.yml: extra.services.phone"),
+        logo=logo if isinstance(logo, str) else "",
+    )
+
+
+def _section(extra: Mapping[str, object], key: str) -> Mapping[str, object]:
+    section = extra.get(key) or {}
+    if not isinstance(section, Mapping):
+        raise SettingsError(f"mkdocs.yml: extra.{key} must be a mapping")
+    return section
 
 
 def catalog_zone(extra: Mapping[str, object]) -> ZoneInfo:

@@ -36,13 +36,20 @@ def absolute(settings: SiteSettings, page: str) -> str:
 
 
 def library(view: CatalogView, settings: SiteSettings) -> dict[str, Any]:
-    """The library that publishes the portal."""
+    """The library that publishes the portal, with its contact and logo when set."""
+    library = settings.library
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "Library",
-        "name": settings.library_name,
+        "name": library.name,
+        "alternateName": library.short_name if library.short_name != library.name else "",
         "url": settings.site_url,
         "description": settings.site_description,
+        "logo": absolute(settings, library.logo) if library.logo else "",
+        "email": library.email,
+        "telephone": library.phone,
+        "address": library.address,
+        "sameAs": library.website,
     }
     return _without_empty(data)
 

@@ -8,10 +8,10 @@ of the docs folder by scripts/build_pages.py (the generator behind hooks/catalog
 with links relative to each Markdown file, which Zensical rewrites for directory URLs;
 Zensical's configuration is zensical.yml (what is Zensical's own: the theme) completed with
 the site's settings read from mkdocs.yml (`SHARED_KEYS`: names, URLs, navigation, `extra`,
-Markdown extensions), so the two builds cannot drift apart; the result is indexed by
-Pagefind as hooks/search_index.py does. Zensical keeps docs_dir and site_dir inside the
-folder of its configuration, so the build runs in a temporary folder and the site is then
-moved to OUT_DIR (replaced if it exists).
+Markdown extensions; `SHARED_THEME_KEYS`: the library's logo and favicon), so the two builds
+cannot drift apart; the result is indexed by Pagefind as hooks/search_index.py does. Zensical
+keeps docs_dir and site_dir inside the folder of its configuration, so the build runs in a
+temporary folder and the site is then moved to OUT_DIR (replaced if it exists).
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ SHARED_KEYS = (
     "extra_javascript",
     "markdown_extensions",
 )
+# The library's images, from mkdocs.yml's theme (the rest of the theme is Zensical's own).
+SHARED_THEME_KEYS = ("logo", "favicon")
 TIMEOUT_SECONDS = 900
 
 
@@ -65,6 +67,8 @@ def zensical_config(mkdocs: dict, own: dict, *, has_overrides: bool) -> dict:
     config = {**own, **{key: mkdocs[key] for key in SHARED_KEYS if key in mkdocs}}
     config.update(docs_dir="docs", site_dir="site")
     theme = dict(config.get("theme") or {})
+    site_theme = mkdocs.get("theme") or {}
+    theme.update({key: site_theme[key] for key in SHARED_THEME_KEYS if key in site_theme})
     if has_overrides:
         theme["custom_dir"] = "overrides"
     else:

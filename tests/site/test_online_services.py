@@ -61,6 +61,11 @@ FULL_SERVICES = {
         {"name": f"Kanal {SCRIPT_PROBE}", "url": "https://video.example/perpus"},
     ],
 }
+FULL_LIBRARY = {
+    "name": "Perpustakaan Contoh",
+    "address": f"Jl. Contoh No. 1 {SCRIPT_PROBE}",
+    "website": "https://perpustakaan.example.ac.id/",
+}
 ALL_SECTIONS = {
     "layanan-chat",
     "layanan-whatsapp",
@@ -73,7 +78,13 @@ ALL_SECTIONS = {
 }
 
 
-def build(folder: Path, *, services: dict | None = None, announcement: dict | None = None) -> Path:
+def build(
+    folder: Path,
+    *,
+    services: dict | None = None,
+    announcement: dict | None = None,
+    library: dict | None = None,
+) -> Path:
     """Build the fixture catalog with this page and, when given, replaced `extra` settings."""
     config_path = write_config(folder)
     docs = folder / "docs"
@@ -86,6 +97,8 @@ def build(folder: Path, *, services: dict | None = None, announcement: dict | No
         config["extra"]["services"] = services
     if announcement is not None:
         config["extra"]["announcement"] = announcement
+    if library is not None:
+        config["extra"]["library"] = library
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     result = mkdocs_build(config_path, GOOD_CATALOG)
     assert result.returncode == 0, result.stderr
@@ -103,6 +116,7 @@ def full_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         tmp_path_factory.mktemp("services-full"),
         services=FULL_SERVICES,
         announcement={"enabled": True, "text": ANNOUNCEMENT},
+        library=FULL_LIBRARY,
     )
 
 
@@ -122,6 +136,7 @@ def sparse_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "social": [],
         },
         announcement={"enabled": False, "text": ANNOUNCEMENT},
+        library={"name": "Perpustakaan Contoh"},
     )
 
 
@@ -174,7 +189,11 @@ def test_extension_is_requested_with_its_own_whatsapp_message(full_site: Path) -
 
 
 def test_contacts_and_opening_hours_are_listed(full_site: Path) -> None:
-    assert links(full_site, "layanan-kontak") == ["tel:0254000111", "mailto:layanan@example.ac.id"]
+    assert links(full_site, "layanan-kontak") == [
+        "tel:0254000111",
+        "mailto:layanan@example.ac.id",
+        "https://perpustakaan.example.ac.id/",
+    ]
     html = article((full_site / PAGE).read_text(encoding="utf-8"))
     rows = [
         [cell.text for cell in elements(row, "td")]

@@ -8,12 +8,13 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
+import yaml
 from html_parts import elements
 from site_build import FUNCTION_URL, GOOD_CATALOG, BuiltSite
 
 from catalog.loader import load_catalog
 from catalog.pages import generate_site_files
-from catalog.site_settings import SiteSettings
+from catalog.site_settings import SiteLibrary, SiteSettings
 
 SITE_URL = "http://127.0.0.1:8000/"  # site_url of the repository's mkdocs.yml
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -34,16 +35,40 @@ def open_graph(html: str) -> dict[str, str]:
 
 def test_home_describes_the_library(built_site: BuiltSite) -> None:
     [data] = json_ld(built_site.read("index.html"))
+    extra = yaml.safe_load(built_site.config.read_text(encoding="utf-8"))["extra"]
+    library, services = extra["library"], extra["services"]
     assert data == {
         "@context": "https://schema.org",
         "@type": "Library",
-        "name": "Perpustakaan Poltekkes Kemenkes Banten",  # extra.catalog.library_name
+        "name": library["name"],
+        "alternateName": library["short_name"],
         "url": SITE_URL,
         "description": (
             "Jurnal, e-book, basis data dan repositori untuk mahasiswa, dosen dan tenaga "
             "kependidikan."
         ),
+        "email": services["email"],
+        "telephone": services["phone"],
+        "address": library["address"],
     }
+
+
+def test_the_library_logo_and_website_when_set() -> None:
+    settings = SiteSettings(
+        function_url=FUNCTION_URL,
+        site_url=SITE_URL,
+        library=SiteLibrary(
+            name="Perpustakaan Contoh",
+            short_name="Perpustakaan Contoh",
+            website="https://perpustakaan.example.ac.id/",
+            logo="assets/logo.png",
+        ),
+    )
+    files = generate_site_files(load_catalog(GOOD_CATALOG), settings, date(2026, 1, 1))
+    [home] = json_ld(files["index.md"])
+    assert home["logo"] == f"{SITE_URL}assets/logo.png"
+    assert home["sameAs"] == "https://perpustakaan.example.ac.id/"
+    assert "alternateName" not in home  # the same as the name
 
 
 @pytest.mark.parametrize(
@@ -92,7 +117,8 @@ def test_open_graph_on_home_and_resource_pages(built_site: BuiltSite) -> None:
     home = open_graph(built_site.read("index.html"))
     assert home["og:url"] == SITE_URL
     assert home["og:title"] == "Beranda"
-    assert home["og:site_name"] == "Portal E-Resource Perpustakaan Poltekkes Kemenkes Banten"
+    site_name = yaml.safe_load(built_site.config.read_text(encoding="utf-8"))["site_name"]
+    assert home["og:site_name"] == site_name
     assert home["og:locale"] == "id_ID"
     tags = open_graph(built_site.read("sumber/proquest-health/index.html"))
     assert tags["og:title"] == "ProQuest Health & Medical Collection"
@@ -117,7 +143,9 @@ def test_robots_names_the_sitemap_and_the_sitemap_lists_every_resource(
 
 
 def test_without_a_site_url_nothing_claims_an_address() -> None:
-    settings = SiteSettings(function_url=FUNCTION_URL, library_name="Perpustakaan Contoh")
+    settings = SiteSettings(
+        function_url=FUNCTION_URL, library=SiteLibrary(name="Perpustakaan Contoh")
+    )
     files = generate_site_files(load_catalog(GOOD_CATALOG), settings, date(2026, 1, 1))
     assert files["robots.txt"] == "User-agent: *\nAllow: /\n"
     [home] = json_ld(files["index.md"])
