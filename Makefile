@@ -34,12 +34,14 @@ browser-deps: ## install Debian's chromium and php-cli for the tests (apt, as ro
 test: $(STAMP) browser-deps ## run the linters and every test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python scripts/validate.py resources.yml
 	$(BIN)/pytest
 
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff check, format check and mypy (the type check)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

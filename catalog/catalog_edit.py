@@ -114,7 +114,7 @@ def rendered(name: str, value: Any) -> str:
 
 def entry_lines(entry: Mapping[str, Any]) -> list[str]:
     """The entry's lines (without line ends): `  - id: ...`, then the fields."""
-    lines = []
+    lines: list[str] = []
     for name in FIELD_ORDER:
         if name not in entry:
             continue

@@ -17,10 +17,10 @@ The rules:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -200,14 +200,14 @@ class _Refusal(Exception):
 
 
 def read_yaml(
-    path: str | Path, *, name: str | None = None, max_bytes: int = MAX_CATALOG_BYTES
+    path: str | os.PathLike[str], *, name: str | None = None, max_bytes: int = MAX_CATALOG_BYTES
 ) -> YamlDocument:
     """Read the YAML file at `path`; problems are reported under `name` (default: the path).
 
     Raises CatalogError when the file cannot be read or uses refused YAML; other problems are
     left in the returned document's `problems`.
     """
-    name = str(path) if name is None else name
+    name = os.fspath(path) if name is None else name
     try:
         with open(path, "rb") as stream:
             content = stream.read(max_bytes + 1)
@@ -255,7 +255,9 @@ class _Frame:
 
     __slots__ = ("container", "is_key", "is_map", "key", "path")
 
-    def __init__(self, container: dict | list, path: YamlPath | None, is_key: bool) -> None:
+    def __init__(
+        self, container: dict[str, Any] | list[Any], path: YamlPath | None, is_key: bool
+    ) -> None:
         self.container = container
         self.path = path  # None: the value is left out of the result (a refused key's value)
         self.is_map = isinstance(container, dict)
@@ -407,7 +409,7 @@ class _Builder:
             )
         )
 
-    def _open(self, container: dict | list, line: int) -> None:
+    def _open(self, container: dict[str, Any] | list[Any], line: int) -> None:
         stack = self.stack
         if len(stack) >= MAX_DEPTH:
             raise _Refusal(line, TOO_DEEP)
@@ -428,10 +430,10 @@ class _Builder:
         frame = stack[-1]
         container = frame.container
         parent = frame.path
-        if frame.is_map:
+        if isinstance(container, dict):
             key = frame.key
             frame.key = _NO_KEY
-            if key is _SKIP or parent is None:
+            if not isinstance(key, str) or parent is None:  # _SKIP: the key was refused
                 return None
             container[key] = value
             return (*parent, key)

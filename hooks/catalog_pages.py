@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -134,12 +134,21 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return body
 
 
+class TocToken(TypedDict):
+    """A heading as Markdown's toc extension gives it to `get_toc`."""
+
+    level: int
+    id: str
+    name: str
+    children: list[TocToken]
+
+
 def table_of_contents(html: str) -> TableOfContents:
     """The page's `<hN id="...">` headings, nested by level as Markdown's toc nests them."""
-    root: list[dict[str, Any]] = []
-    open_headings: list[dict[str, Any]] = []  # the last heading seen at each depth
+    root: list[TocToken] = []
+    open_headings: list[TocToken] = []  # the last heading seen at each depth
     for level, anchor, title in TOC_HEADING.findall(html):
-        token = {"level": int(level), "id": anchor, "name": title, "children": []}
+        token: TocToken = {"level": int(level), "id": anchor, "name": title, "children": []}
         while open_headings and open_headings[-1]["level"] >= token["level"]:
             open_headings.pop()
         (open_headings[-1]["children"] if open_headings else root).append(token)

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -57,12 +58,14 @@ class _ConfigLoader(yaml.SafeLoader):
 _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def read_yaml(path: Path) -> dict:
+def read_yaml(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_ConfigLoader) or {}  # noqa: S506 - a SafeLoader
 
 
-def zensical_config(mkdocs: dict, own: dict, *, has_overrides: bool) -> dict:
+def zensical_config(
+    mkdocs: dict[str, Any], own: dict[str, Any], *, has_overrides: bool
+) -> dict[str, Any]:
     """zensical.yml with the site's settings of mkdocs.yml, building work/docs to work/site."""
     config = {**own, **{key: mkdocs[key] for key in SHARED_KEYS if key in mkdocs}}
     config.update(docs_dir="docs", site_dir="site")

@@ -14,7 +14,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
-from typing import TextIO
+from typing import Any, TextIO
 
 from catalog.errors import CatalogError
 from catalog.linkcheck import (
@@ -115,11 +115,13 @@ def _base_urls(ref: str, path: str) -> dict[str, str] | None:
         print(f"{ref}:{path} tidak terbaca; semua tautan diperiksa.", file=sys.stderr)
         return None
     entries = data.get("resources") if isinstance(data, dict) else None
-    return {
-        entry["id"]: entry.get("url")
-        for entry in entries or []
-        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
-    }
+    urls: dict[str, str] = {}
+    for entry in entries or []:
+        if isinstance(entry, dict):
+            entry_id, url = entry.get("id"), entry.get("url")
+            if isinstance(entry_id, str) and isinstance(url, str):
+                urls[entry_id] = url
+    return urls
 
 
 def message_of(result: LinkResult) -> str:
@@ -147,7 +149,7 @@ def write_text_report(
     print(f"{len(results)} tautan diperiksa: {', '.join(parts) or '0'} — {verdict}.", file=out)
 
 
-def json_report(path: str, results: list[LinkResult]) -> dict:
+def json_report(path: str, results: list[LinkResult]) -> dict[str, Any]:
     counts = Counter(result.status.value for result in results)
     return {
         "catalog": path,

@@ -66,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
+        # method-assign: Flask's documented way to wrap the WSGI app in middleware
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     engine = db.make_engine(app.config["DATABASE_URL"])

@@ -20,7 +20,7 @@ from .member_numbers import normalise_member_number
 from .passwords import check_policy, hash_password, needs_rehash
 from .tokens import Purpose, consume, issue, link_path, peek, revoke_account_links
 
-KIND = "patron"
+KIND: auth_session.Kind = "patron"
 
 
 class AccountExists(Exception):

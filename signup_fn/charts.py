@@ -14,6 +14,7 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
@@ -49,7 +50,7 @@ class Chart:
     description: str
     kind: str  # a key of KINDS
     x_labels: list[str]
-    series: list[tuple[str, list[float | None]]]
+    series: list[tuple[str, Sequence[float | None]]]
     y_title: str = ""
 
     @property

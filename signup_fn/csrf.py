@@ -52,8 +52,9 @@ def cross_origin_reason() -> str | None:
     origin = request.headers.get("Origin")
     if origin is not None:
         return None if is_this_origin(origin) else "The Origin does not match the host."
-    if request.referrer is not None:
-        return None if is_this_origin(request.referrer) else "The referrer does not match."
+    referrer = request.headers.get("Referer")
+    if referrer is not None:
+        return None if is_this_origin(referrer) else "The referrer does not match."
     if request.is_secure:
         return "No Sec-Fetch-Site, Origin or Referer header on a secure request."
     return None

@@ -47,7 +47,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import RowMapping, make_url
+from sqlalchemy.sql import ColumnElement
 
 from catalog.clock import utc_now
 
@@ -56,7 +57,9 @@ from .member_numbers import member_key
 try:
     import fcntl
 except ImportError:  # Windows: no writer queue; SQLite's busy timeout alone
-    fcntl = None  # type: ignore[assignment]
+    HAS_FLOCK = False
+else:
+    HAS_FLOCK = True
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -240,7 +243,7 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url)
     database = make_url(url).database
-    if fcntl is not None and database and database != ":memory:" and "mode=memory" not in url:
+    if HAS_FLOCK and database and database != ":memory:" and "mode=memory" not in url:
         WRITER_QUEUES[engine] = WriterQueue(Path(f"{database}-writers.lock"))
 
     @event.listens_for(engine, "connect")
@@ -255,6 +258,7 @@ def make_engine(url: str) -> Engine:
         # Sent on the driver's connection: no statement result to build for a BEGIN.
         read_only = connection.get_execution_options().get("read_only", False)
         driver_connection = connection.connection.driver_connection
+        # union-attr: typed Optional for a pool's detached state; a connection that begins has it
         driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
     return engine
@@ -503,10 +507,11 @@ OPEN_REQUEST_ID = select(account_requests.c.id).where(
 
 def insert_request(
     connection: Connection | DriverTransaction, request: NewRequest
-) -> tuple[int, bool]:
+) -> tuple[int | None, bool]:
     """Store a pending request unless one is open for that member number and e-mail.
 
-    Returns (request id, created). Race-free: the partial unique index decides.
+    Returns (request id, created); the id is None when the open request was decided between
+    the two statements. Race-free: the partial unique index decides.
     """
     now = utcnow()
     values = {
@@ -644,7 +649,7 @@ def replace_library_members(
     return len(rows), previous
 
 
-def find_library_member(connection: Connection, member_id: str) -> Mapping[str, Any] | None:
+def find_library_member(connection: Connection, member_id: str) -> RowMapping | None:
     """The imported member with this number (any case), or None."""
     row = connection.execute(
         select(library_members).where(library_members.c.member_key == member_key(member_id))
@@ -983,11 +988,11 @@ def add_login_failure(connection: Connection, key: str) -> None:
 
 
 def count_login_failures(connection: Connection, key: str, since: datetime) -> int:
-    return connection.scalar(
+    return connection.execute(
         select(func.count())
         .select_from(login_failures)
         .where(login_failures.c.key == key, login_failures.c.created_at > since)
-    )
+    ).scalar_one()
 
 
 def clear_login_failures(connection: Connection, key: str) -> None:
@@ -1212,7 +1217,7 @@ def audit_rows_about(
     connection: Connection, request_ids: Sequence[int], account_ref: str | None
 ) -> list[dict[str, Any]]:
     """The processing record of a person: rows of their requests and of their account."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if request_ids:
         conditions.append(audit_log.c.request_id.in_(list(request_ids)))
     if account_ref:
@@ -1249,11 +1254,11 @@ def extension_requests_of(connection: Connection, account_id: int) -> list[dict[
 
 
 def count_user_sessions(connection: Connection, kind: str, user_id: int) -> int:
-    return connection.scalar(
+    return connection.execute(
         select(func.count())
         .select_from(sessions)
         .where(sessions.c.kind == kind, sessions.c.user_id == user_id)
-    )
+    ).scalar_one()
 
 
 def delete_person(
@@ -1473,7 +1478,8 @@ def open_requests_for_members(
 
 
 def count_pending(connection: Connection) -> int:
-    return connection.scalar(select(func.count()).select_from(account_requests).where(OPEN_REQUEST))
+    statement = select(func.count()).select_from(account_requests).where(OPEN_REQUEST)
+    return connection.execute(statement).scalar_one()
 
 
 def decide_request(connection: Connection, request_id: int, status: str) -> bool:

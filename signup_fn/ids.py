@@ -23,7 +23,7 @@ class RowIdConverter(IntegerConverter):
         super().__init__(url_map, min=ROW_ID.start, max=ROW_ID.stop - 1)
 
 
-class RowIdParam(click.ParamType):
+class RowIdParam(click.ParamType[int, Any]):
     """An ID argument of the CLI, as `requests list` prints it or bare: `#12` or `12`, in
     `ROW_ID`; anything else is a usage error naming the value."""
 

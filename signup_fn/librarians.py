@@ -25,7 +25,7 @@ from .services import services
 from .tokens import Purpose, consume, issue, link_path, peek
 from .typed_text import CLI_TEXT
 
-KIND = "librarian"
+KIND: auth_session.Kind = "librarian"
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 
 

@@ -164,7 +164,8 @@ def send_due(app: Flask) -> tuple[int, int]:
                     smtp.send_message(build_message(row, sender))
                 except (OSError, smtplib.SMTPException) as exc:
                     failed += 1
-                    smtp = close_quietly(smtp)
+                    close_quietly(smtp)
+                    smtp = None  # the next message opens a new connection
                     record_failure(engine, mail_id, row["attempts"] + 1, exc)
                     app.logger.warning("mail %s not sent: %s", mail_id, describe(exc))
                     continue
@@ -202,17 +203,17 @@ def record_failure(engine: Engine, mail_id: int, attempts: int, error: Exception
 
 def close_quietly(smtp: smtplib.SMTP | None) -> None:
     if smtp is None:
-        return None
+        return
     try:
         smtp.quit()
     except (OSError, smtplib.SMTPException):
         smtp.close()
-    return None
 
 
 def send_after_response(response: Response) -> Response:
     """When this request queued mail, try to send it once the response is out."""
     if g.get("mail_queued") and mail_configured(current_app):
+        # attr-defined: current_app is typed as the Flask app it proxies
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         response.call_on_close(lambda: send_quietly(app))
     return response
@@ -231,6 +232,7 @@ mail_cli = AppGroup("mail", help="Antrean e-mail keluar.")
 @mail_cli.command("send")
 def send_command() -> None:
     """Kirim pesan yang sudah waktunya (jalankan dari penjadwal, mis. tiap menit)."""
+    # attr-defined: current_app is typed as the Flask app it proxies
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not mail_configured(app):
         click.echo("PORTAL_SMTP_URL belum diatur: pesan tetap dalam antrean.")

@@ -13,13 +13,12 @@ callers show its message and never turn it into a 5xx.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from flask import Flask, current_app
-from sqlalchemy import Engine
+from sqlalchemy import Engine, RowMapping
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import db
@@ -134,7 +133,7 @@ class SlimsDirectory:
         return None if row is None else record_from_slims(row)
 
 
-def record_from_slims(row: Mapping[str, Any]) -> MemberRecord:
+def record_from_slims(row: RowMapping) -> MemberRecord:
     return MemberRecord(
         member_id=row["member_id"],
         name=(row["member_name"] or "").strip(),

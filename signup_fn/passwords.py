@@ -102,11 +102,10 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
     try:
-        return hasher().verify(password_hash or dummy_hash(), normalise(password)) and bool(
-            password_hash
-        )
+        hasher().verify(password_hash or dummy_hash(), normalise(password))  # raises on a mismatch
     except (VerificationError, InvalidHashError):
         return False
+    return bool(password_hash)
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -47,6 +47,7 @@ def actor_for(username: str | None) -> str:
 
 def send_now() -> None:
     """Try the outbox at once (best effort; `mail send` retries later)."""
+    # attr-defined: current_app is typed as the Flask app it proxies
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if mail.mail_configured(app):
         mail.send_quietly(app)

@@ -25,7 +25,8 @@ from flask import (
     render_template,
     request,
 )
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from . import db, fill_time
@@ -177,7 +178,7 @@ def new_request(signup: SignupRequest) -> db.NewRequest:
     )
 
 
-def respond(outcome: Outcome, *, form_post: bool) -> Response | tuple[Response, int]:
+def respond(outcome: Outcome, *, form_post: bool) -> ResponseReturnValue:
     """JSON for API clients; a redirect or an HTML page for plain form posts."""
     if outcome.kind == "received":
         if form_post:
@@ -208,7 +209,7 @@ class CookieSessionOutsideApi(SecureCookieSessionInterface):
     for the public API under /api/, which never uses it: verifying the cookie's signature
     cost CPU on every sign-up. There the session is Flask's null session (read: empty)."""
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if request.path.startswith(f"{bp.url_prefix}/"):
             return self.make_null_session(app)
         return super().open_session(app, request)
@@ -241,7 +242,7 @@ def confirmation(
 
 
 @bp.route("/signup", methods=["POST", "OPTIONS"])
-def signup() -> Response | tuple[Response, int]:
+def signup() -> ResponseReturnValue:
     if request.method == "OPTIONS":  # CORS preflight; headers.py adds the CORS headers
         return Response(status=204)
     form_post = request.mimetype == FORM

@@ -12,7 +12,7 @@ The tables below declare only the columns the portal reads or writes (signup_fn/
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,7 +38,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import RowMapping, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.sql.expression import case, or_
 
@@ -211,7 +211,7 @@ def slims_connection(engine: Engine) -> Iterator[Connection]:
         raise SlimsUnavailable() from exc
 
 
-def find_member(connection: Connection, member_id: str) -> Mapping[str, Any] | None:
+def find_member(connection: Connection, member_id: str) -> RowMapping | None:
     """SLiMS' member with this number (SLiMS' collation ignores case) and its type name."""
     statement = (
         select(
@@ -279,7 +279,7 @@ LOAN_COLUMNS = select(
 )
 
 
-def loan_of(row: Mapping[str, Any]) -> Loan:
+def loan_of(row: RowMapping) -> Loan:
     return Loan(
         loan_id=int(row["loan_id"]),
         item_code=row["item_code"] or "",

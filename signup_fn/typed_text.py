@@ -114,7 +114,7 @@ def secret_text(value: str) -> str:
     return value
 
 
-class TypedText(click.ParamType):
+class TypedText(click.ParamType[str, Any]):
     """A CLI argument or option under the typed-text rule (a usage error otherwise)."""
 
     name = "text"

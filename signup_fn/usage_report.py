@@ -25,10 +25,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from catalog.labels import ACCESS_LABELS, TYPE_LABELS
 from catalog.loader import LoadedCatalog
-from catalog.models import Access, ResourceType
+from catalog.models import Access
 from catalog.spreadsheet import neutralize_cell
 
 TOTAL = "Total_Item_Requests"
@@ -146,7 +147,8 @@ class UsageRow:
 
     def period_total(self, metric: str, months: list[str]) -> int | None:
         values = self.figures(metric, months)
-        return None if any(value is None for value in values) else sum(values)  # type: ignore[arg-type]
+        known = [value for value in values if value is not None]
+        return sum(known) if len(known) == len(values) else None
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def resource_info(resource_id: str, catalog: LoadedCatalog | None) -> ResourceIn
     resource = catalog.resources_by_id.get(resource_id) if catalog else None
     if resource is None:
         return ResourceInfo(resource_id, resource_id, "", UNKNOWN, UNKNOWN, ())
-    kind = resource.type.value if isinstance(resource.type, ResourceType) else str(resource.type)
+    kind = resource.type.value
     return ResourceInfo(
         resource_id,
         resource.name,
@@ -195,7 +197,7 @@ def matches(info: ResourceInfo, filters: UsageFilter) -> bool:
 
 
 def build_usage_report(
-    usage_rows: Iterable[Mapping[str, object]],
+    usage_rows: Iterable[Mapping[str, Any]],
     catalog: LoadedCatalog | None,
     filters: UsageFilter,
 ) -> UsageReport:
@@ -208,9 +210,9 @@ def build_usage_report(
         if (filters.start and month < filters.start) or (filters.end and month > filters.end):
             continue
         resource_id = str(row["resource_id"])
-        totals[resource_id][month] = int(row["total_requests"])  # type: ignore[call-overload]
+        totals[resource_id][month] = int(row["total_requests"])
         unique = row["unique_requests"]
-        uniques[resource_id][month] = None if unique is None else int(unique)  # type: ignore[call-overload]
+        uniques[resource_id][month] = None if unique is None else int(unique)
         seen_months.add(month)
     rows = []
     for resource_id in totals:

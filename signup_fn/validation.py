@@ -82,15 +82,6 @@ def clean_text(value: str, max_length: int) -> str:
         raise fail(str(refused)) from None
 
 
-def text_field(max_length: int) -> Any:
-    """A required text field of at most `max_length` characters (checked after NFC too)."""
-    return Annotated[
-        str,
-        Field(min_length=1, max_length=max_length),
-        AfterValidator(lambda value: clean_text(value, max_length)),
-    ]
-
-
 def check_name(value: str) -> str:
     """The typed-text rule (it names a refused character), then the name's own rule."""
     value = clean_text(value, NAME_MAX_LENGTH)
@@ -103,7 +94,13 @@ def check_name(value: str) -> str:
 
 
 Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH), AfterValidator(check_name)]
-Programme = text_field(100)
+PROGRAMME_MAX_LENGTH = 100
+# a required text field of at most 100 characters (checked after NFC too)
+Programme = Annotated[
+    str,
+    Field(min_length=1, max_length=PROGRAMME_MAX_LENGTH),
+    AfterValidator(lambda value: clean_text(value, PROGRAMME_MAX_LENGTH)),
+]
 
 
 def check_member_id(value: str) -> str:
