@@ -11,6 +11,7 @@ code's metadata; the app refuses to start on an older or a newer database, namin
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -266,14 +267,7 @@ def test_init_db_upgrades_a_database_of_schema_version_1_with_nothing_lost(v1_ur
 
 
 def test_the_migrations_make_the_schema_of_the_code(empty_url: str) -> None:
-    engine = db.make_engine(empty_url)
-    try:
-        with db.transaction(engine) as connection:
-            from alembic import command
-
-            command.upgrade(revision.alembic_config(connection), "head")
-    finally:
-        engine.dispose()
+    alembic(empty_url, "upgrade", "head")
     assert schema_differences(empty_url) == []
     assert_append_only(empty_url)
     make_app(empty_url)  # at the head: starts
@@ -346,3 +340,75 @@ def test_a_batch_rebuild_of_the_audit_log_keeps_it_append_only(tmp_path: Path) -
     finally:
         engine.dispose()
     assert_append_only(url)
+
+
+def alembic(url: str, action: str, target: str, migrations: Path = revision.MIGRATIONS) -> None:
+    """Run Alembic's `action` (upgrade, downgrade, stamp) of `migrations` on `url`."""
+    from alembic import command
+
+    engine = db.make_engine(url)
+    try:
+        with db.transaction(engine) as connection:
+            config = revision.alembic_config(connection)
+            config.set_main_option("script_location", str(migrations))
+            getattr(command, action)(config, target)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(("made_at", "version"), [("0002", 1), ("0003", 2)])
+def test_a_database_made_before_migrations_is_stamped_where_it_was(
+    v1_url: str, made_at: str, version: int
+) -> None:
+    """Version 1 once had the usage tables already (0002); version 2 is 0003. The database the
+    code before migrations left: no alembic_version, its version in schema_version."""
+    alembic(v1_url, "stamp", "0001")
+    alembic(v1_url, "upgrade", made_at)
+    engine = sa.create_engine(v1_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE alembic_version")
+            connection.exec_driver_sql(f"UPDATE schema_version SET version = {version}")
+    finally:
+        engine.dispose()
+    before = table_rows(v1_url)
+    engine = db.make_engine(v1_url)
+    try:
+        assert revision.init_db(engine) == revision.HEAD
+    finally:
+        engine.dispose()
+    after = table_rows(v1_url)
+    assert after["account_requests"] == before["account_requests"]
+    assert after["resource_usage"] == before["resource_usage"] != []
+    assert schema_differences(v1_url) == []
+
+
+def test_every_migration_goes_down_and_up_again(empty_url: str) -> None:
+    alembic(empty_url, "upgrade", "head")
+    alembic(empty_url, "downgrade", "base")
+    assert set(table_rows(empty_url)) == {"alembic_version"}
+    alembic(empty_url, "upgrade", "head")
+    assert schema_differences(empty_url) == []
+    assert_append_only(empty_url)
+
+
+def test_new_migration_writes_what_the_metadata_changed(tmp_path: Path) -> None:
+    """scripts/new_migration.py, on a copy of the migrations without 0002-0004, writes a 0002
+    that makes the code's schema again, in SQLAlchemy's own types."""
+    migrations = tmp_path / "migrations"
+    shutil.copytree(revision.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    for later in ("0002", "0003", "0004"):
+        next((migrations / "versions").glob(f"{later}_*.py")).unlink()
+    script = ROOT / "scripts" / "new_migration.py"
+    result = subprocess.run(
+        [sys.executable, script, "usage and contacts", "--migrations", migrations],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    written = (migrations / "versions" / "0002_usage_and_contacts.py").read_text()
+    assert 'revision = "0002"' in written and 'down_revision = "0001"' in written
+    assert "sa.DateTime(timezone=True)" in written and "signup_fn" not in written
+    url = sqlite_url(tmp_path / "signup.sqlite3")
+    alembic(url, "upgrade", "head", migrations)
+    assert schema_differences(url) == []
+    assert revision.HEAD == "0004"  # the package's own HEAD is left alone

@@ -8,6 +8,8 @@ rebuilds `audit_log` calls `db.create_append_only_triggers` after it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
 from signup_fn import db
@@ -17,11 +19,21 @@ if connection is None:
     raise RuntimeError(
         "run the migrations through `flask --app signup_fn init-db` (signup_fn.store.revision)"
     )
+
+
+def render_item(kind: str, value: Any, _context: Any) -> str | bool:
+    """Autogenerate writes our column types as SQLAlchemy's (a migration never imports them)."""
+    if kind == "type" and isinstance(value, db.UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 context.configure(
     connection=connection,
     target_metadata=db.metadata,
     render_as_batch=True,  # SQLite: ALTERs it lacks become a copy of the table
     compare_type=True,
+    render_item=render_item,
 )
 with context.begin_transaction():
     context.run_migrations()
