@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml requirements/dev.txt
 	touch $@
 
 serve: $(STAMP) ## run the portal on loopback: site on :8000, function on :5000 (SQLite)
+	$(BIN)/flask --app signup_fn init-db  # the development database at the code's schema
 	@echo "Situs:  http://$(SITE_ADDR)/   Fungsi: http://$(FUNCTION_ADDR)/api/health"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/gunicorn --bind $(FUNCTION_ADDR) --workers 2 "signup_fn:create_app()" & \

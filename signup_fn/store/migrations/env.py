@@ -8,7 +8,7 @@ rebuilds `audit_log` calls `db.create_append_only_triggers` after it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 
@@ -21,7 +21,7 @@ if connection is None:
     )
 
 
-def render_item(kind: str, value: Any, _context: Any) -> str | bool:
+def render_item(kind: str, value: Any, _context: Any) -> str | Literal[False]:
     """Autogenerate writes our column types as SQLAlchemy's (a migration never imports them)."""
     if kind == "type" and isinstance(value, db.UTCDateTime):
         return "sa.DateTime(timezone=True)"
