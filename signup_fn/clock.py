@@ -42,6 +42,11 @@ def library_month(moment: datetime) -> str:
     return clock.month_of(moment, library_zone())
 
 
+def zone_abbreviation() -> str:
+    """The library's zone as patrons and librarians read it now: WIB, WITA or WIT."""
+    return library_now().strftime("%Z")
+
+
 def format_time(moment: datetime) -> str:
     """`02-12-2026 23:30 WIB`: a stored instant as a librarian or patron reads it."""
     return library_time(moment).strftime("%d-%m-%Y %H:%M %Z")

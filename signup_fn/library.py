@@ -1,7 +1,8 @@
 """The library the function serves: its name, short name, contact and logo (`PORTAL_LIBRARY_*`).
 
-The rule: no page, e-mail, report or authenticator entry names a library by itself. Templates
-read `library` (a context variable of every template, mails included); code reads `current()`.
+The rule: no page, e-mail, report or authenticator entry names a library (or its time zone) by
+itself. Templates read `library` and `library_zone` (context variables of every template,
+mails included); code reads `current()`.
 The short name is the issuer authenticator apps list; the name and its words are refused as
 passwords. The logo, when set, is served at `/logo` (the pages' CSP allows images of 'self'
 only).
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, send_file
 
+from . import clock
 from .config import LOGO_TYPES, ConfigError
 from .mail import InvalidAddress, checked_address
 
@@ -72,8 +74,9 @@ def current() -> Library:
     return library
 
 
-def template_context() -> dict[str, Library]:
-    return {"library": current()}
+def template_context() -> dict[str, object]:
+    """`library`, and `library_zone` (WIB, WITA, WIT) for texts that name the zone."""
+    return {"library": current(), "library_zone": clock.zone_abbreviation()}
 
 
 @bp.get("/logo")
