@@ -27,6 +27,7 @@ from alembic.operations import Operations
 from alembic.script import ScriptDirectory
 from fresh_databases import fresh_postgres_database, sqlite_url
 from samples import TEST_SECRET, VALID
+from serving import ServerStartError, gunicorn_command, running_server, server_environment
 
 from signup_fn import create_app, db
 from signup_fn.store import revision
@@ -301,6 +302,17 @@ def test_the_app_refuses_a_database_at_another_revision(
     with pytest.raises(revision.SchemaMismatch, match=words) as refusal:
         make_app(empty_url)
     assert "flask --app signup_fn init-db" in str(refusal.value)
+
+
+@pytest.mark.slow
+def test_gunicorn_does_not_start_on_an_older_database(v1_url: str, tmp_path: Path) -> None:
+    command = gunicorn_command("signup_fn:create_app()", workers=1)
+    env = server_environment({"PORTAL_DATABASE_URL": v1_url})
+    with (
+        pytest.raises(ServerStartError, match="flask --app signup_fn init-db"),
+        running_server(command, env=env, log_path=tmp_path / "gunicorn.log"),
+    ):
+        pass
 
 
 def test_the_command_line_refuses_too_but_init_db_runs(tmp_path: Path) -> None:
