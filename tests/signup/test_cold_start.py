@@ -4,8 +4,8 @@ The rule (signup_fn/deferred.py, signup_fn/cli.py): building the app and answeri
 /api/signup and GET /api/health import neither the admin and patron pages' services, nor the
 command line's groups, nor the libraries only they use (password hashing and strength, TOTP,
 SLiMS' tables, the report charts, the catalog's loader and models, YAML, Redis without
-REDIS_URL, Alembic: a start reads the schema's revision with one query). Each runs in a new interpreter, since this test process has imported everything
-already.
+REDIS_URL, Alembic: a start reads the schema's revision with one query). Each runs in a new
+interpreter, since this test process has imported everything already.
 """
 
 from __future__ import annotations
