@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -265,6 +266,21 @@ def test_init_db_upgrades_a_database_of_schema_version_1_with_nothing_lost(v1_ur
     other_email = {**VALID, "member_id": "P1001", "email": "lain@example.com"}
     assert client.post("/api/signup", json=other_email).status_code == 202
     assert len(table_rows(v1_url)["account_requests"]) == 5
+
+
+def test_two_init_dbs_at_once_migrate_once(v1_url: str) -> None:
+    """Two processes upgrading together (two deployments' init-db, two workers): one migrates,
+    the other waits for its commit and finds the database at the head."""
+    engines = [db.make_engine(v1_url) for _ in range(2)]
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            heads = list(pool.map(revision.init_db, engines))
+    finally:
+        for engine in engines:
+            engine.dispose()
+    assert heads == [revision.HEAD, revision.HEAD]
+    assert len(table_rows(v1_url)["resource_usage"]) == len(V1_ROWS["resource_clicks"])
+    assert schema_differences(v1_url) == []
 
 
 def test_the_migrations_make_the_schema_of_the_code(empty_url: str) -> None:
