@@ -31,8 +31,9 @@ from catalog.loader import LoadedCatalog
 from catalog.models import Access
 from catalog.yaml_source import read_yaml
 
-PROJECT_URL = "https://github.com/poltekkes-banten/eresource-portal"
-USER_AGENT = f"eresource-portal-linkcheck/0.1 (+{PROJECT_URL})"
+# The checker's name; `user_agent` adds the library's repository (mkdocs.yml's repo_url), so a
+# server's operator can see who asks.
+USER_AGENT = "eresource-portal-linkcheck/0.1"
 
 # Statuses with which servers refuse (or mishandle) HEAD; a ranged GET tells the truth.
 HEAD_REFUSED = frozenset({400, 401, 403, 405, 406, 501})
@@ -97,6 +98,11 @@ class CheckSettings:
     backoff: float = 0.5  # first retry waits this long, then doubles
     max_retry_after: float = 10.0
     user_agent: str = USER_AGENT
+
+
+def user_agent(project_url: str) -> str:
+    """The User-Agent naming the library's repository, when it has one."""
+    return f"{USER_AGENT} (+{project_url})" if project_url else USER_AGENT
 
 
 @dataclass

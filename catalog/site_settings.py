@@ -161,14 +161,25 @@ def read_mkdocs(config_path: Path) -> dict[str, object]:
     return config
 
 
+def mkdocs_beside(catalog_path: Path | str) -> dict[str, object]:
+    """The mkdocs.yml beside a catalog file as plain data ({} when there is none): what a
+    catalog command knows of the library's site."""
+    config_path = Path(catalog_path).parent / MKDOCS_FILE
+    return read_mkdocs(config_path) if config_path.is_file() else {}
+
+
 def library_today(catalog_path: Path | str) -> date:
     """The library's date now for a catalog command: in the zone of the mkdocs.yml beside the
     catalog file, or of the library clock's default when there is none."""
-    config_path = Path(catalog_path).parent / MKDOCS_FILE
-    if not config_path.is_file():
-        return today_in(ZoneInfo(DEFAULT_TIMEZONE))
-    extra = read_mkdocs(config_path).get("extra")
+    extra = mkdocs_beside(catalog_path).get("extra")
     return today_in(catalog_zone(extra if isinstance(extra, Mapping) else {}))
+
+
+def repository_url(catalog_path: Path | str) -> str:
+    """`repo_url` of the mkdocs.yml beside a catalog file ("" when unknown): the library's
+    repository, which the link checker names to the servers it asks."""
+    value = mkdocs_beside(catalog_path).get("repo_url")
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _text(section: Mapping[str, object], key: str, name: str = "") -> str:

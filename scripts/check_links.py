@@ -24,10 +24,11 @@ from catalog.linkcheck import (
     changed_targets,
     check_links,
     targets_of,
+    user_agent,
 )
 from catalog.linkignore import load_ignore_list
 from catalog.loader import load_catalog
-from catalog.site_settings import SettingsError, library_today
+from catalog.site_settings import SettingsError, library_today, repository_url
 from catalog.yaml_source import parse_yaml
 
 LABELS = {
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         total=args.concurrency,
         timeout=args.timeout,
         retries=args.retries,
+        user_agent=user_agent(repository_url(args.path)),
     )
     ignored = [t for t in targets if ignore.reason_for(t) is not None]
     to_check = [t for t in targets if ignore.reason_for(t) is None]

@@ -14,7 +14,9 @@ from catalog.linkcheck import (
     changed_targets,
     check_links,
     parse_retry_after,
+    user_agent,
 )
+from catalog.site_settings import repository_url
 
 FAST = CheckSettings(per_host=4, total=16, timeout=2.0, retries=2, backoff=0.01)
 
@@ -32,7 +34,14 @@ def test_ok_with_an_honest_user_agent_and_head_only(server):
     assert result.http_status == 200
     assert [(seen.method, seen.path) for seen in server.requests] == [("HEAD", "/ok")]
     assert server.requests[0].headers["User-Agent"] == USER_AGENT
-    assert "eresource-portal" in USER_AGENT and "https://" in USER_AGENT
+    assert "eresource-portal" in USER_AGENT
+
+
+def test_the_user_agent_names_the_library_repository(tmp_path):
+    repository = "https://github.com/perpustakaan-contoh/eresource-portal"
+    (tmp_path / "mkdocs.yml").write_text(f"repo_url: {repository}\n", encoding="utf-8")
+    assert user_agent(repository_url(tmp_path / "resources.yml")) == f"{USER_AGENT} (+{repository})"
+    assert user_agent(repository_url(tmp_path / "lain" / "resources.yml")) == USER_AGENT
 
 
 def test_not_found_and_server_error_are_broken(server):
