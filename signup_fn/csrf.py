@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
 
+from .headers import request_origin
+
 log = logging.getLogger(__name__)
 
 SAME_ORIGIN_FETCH_SITES = frozenset({"same-origin", "none"})
@@ -49,7 +51,7 @@ def cross_origin_reason() -> str | None:
         if fetch_site.strip().lower() in SAME_ORIGIN_FETCH_SITES:
             return None
         return "Sec-Fetch-Site is not same-origin."
-    origin = request.headers.get("Origin")
+    origin = request_origin()
     if origin is not None:
         return None if is_this_origin(origin) else "The Origin does not match the host."
     referrer = request.headers.get("Referer")

@@ -127,8 +127,11 @@ def go(resource_id: str) -> Response | tuple[str, int]:
 
 def record_use(resource_id: str, account_id: int | None) -> None:
     """A use by the COUNTER rules (`usage`); an audit row when a patron opened it."""
+    visit = usage.current_visit(resource_id)
+    if visit is None and account_id is None:
+        return  # a robot's request, nobody's: nothing to write
     with db.transaction(services().engine) as connection:
-        usage.count_use(connection, resource_id)
+        usage.count_visit(connection, visit)
         if account_id is not None:
             db.add_audit(
                 connection,

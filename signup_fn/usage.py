@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from sqlalchemy import Connection
 from . import clock, db
 from .catalog_source import CatalogUnavailable, current_catalog
 from .deferred import deferred
+from .headers import request_origin
 from .ratelimit import Limit, limit_key
 from .robots import is_robot
 from .services import services
@@ -65,39 +67,68 @@ def visit_key(secret: str, day: str, address: str, user_agent: str, resource_id:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def count_use(connection: Connection | db.DriverTransaction, resource_id: str) -> Outcome:
-    """Apply the module's rules to the current request for `resource_id`, in `connection`'s
-    transaction (the caller's: /go writes its audit row in the same one; the API runs it on
-    the driver cursor, the sign-up's hot path)."""
+@dataclass(frozen=True)
+class Visit:
+    """One request to open a resource, as the rules see it, worked out before the write
+    transaction: the robot check and the keyed hashes cost CPU that must not hold the
+    database's single write turn (`db.WriterQueue`)."""
+
+    resource_id: str
+    address_key: str  # names the per-address limit's counter
+    key: str  # names this visitor's use of this resource today (`visit_key`)
+    day: str  # the library's day, YYYY-MM-DD
+    month: str  # the library's month, YYYY-MM
+    now: datetime
+
+
+def current_visit(resource_id: str) -> Visit | None:
+    """The current request for `resource_id` as a visit; None for a robot (never counted)."""
     user_agent = request.user_agent.string
     if is_robot(user_agent):
-        return Outcome.ROBOT
-    config = current_app.config
+        return None
+    secret = current_app.config["SECRET_KEY"]
     address = request.remote_addr or "unknown"
-    limit = Limit(config["RATE_LIMIT_USE_COUNT"], config["RATE_LIMIT_USE_WINDOW"])
-    if services().limiter.hit(connection, limit_key(config["SECRET_KEY"], "use", address), limit):
-        return Outcome.LIMITED
     now = db.utcnow()
     local = clock.library_time(now)
-    day, month = local.date().isoformat(), f"{local.year:04d}-{local.month:02d}"
+    day = local.date().isoformat()
+    return Visit(
+        resource_id=resource_id,
+        address_key=limit_key(secret, "use", address),
+        key=visit_key(secret, day, address, user_agent, resource_id),
+        day=day,
+        month=f"{local.year:04d}-{local.month:02d}",
+        now=now,
+    )
+
+
+def count_visit(connection: Connection | db.DriverTransaction, visit: Visit | None) -> Outcome:
+    """Apply the module's rules to `visit` (None: a robot's), in `connection`'s transaction
+    (the caller's: /go writes its audit row in the same one; the API runs it on the driver
+    cursor, the sign-up's hot path)."""
+    if visit is None:
+        return Outcome.ROBOT
+    config = current_app.config
+    limit = Limit(config["RATE_LIMIT_USE_COUNT"], config["RATE_LIMIT_USE_WINDOW"])
+    if services().limiter.hit(connection, visit.address_key, limit):
+        return Outcome.LIMITED
     first, counted = db.record_visit(
         connection,
-        key=visit_key(config["SECRET_KEY"], day, address, user_agent, resource_id),
-        day=day,
-        now=now,
-        cutoff=now - timedelta(seconds=DOUBLE_CLICK_SECONDS),
+        key=visit.key,
+        day=visit.day,
+        now=visit.now,
+        cutoff=visit.now - timedelta(seconds=DOUBLE_CLICK_SECONDS),
     )
-    db.purge_visits(connection, before_day=day)
+    db.purge_visits(connection, before_day=visit.day)
     if not (first or counted):
         return Outcome.DOUBLE_CLICK
-    db.add_usage(connection, resource_id, month, unique=first)
+    db.add_usage(connection, visit.resource_id, visit.month, unique=first)
     return Outcome.UNIQUE if first else Outcome.TOTAL
 
 
 def site_origin_allowed() -> bool:
     """A stated `Origin` must be one of the site's; none (or `null`, as a page without a
     referrer sends) is allowed: a ping from the site must never be refused."""
-    origin = request.headers.get("Origin")
+    origin = request_origin()
     return origin in (None, "null") or origin in current_app.config["SITE_URL"]
 
 
@@ -126,8 +157,11 @@ def use(resource_id: str) -> Response:
         return Response(status=503)
     if resource is None:
         return Response(status=404)
+    visit = current_visit(resource.id)
+    if visit is None:
+        return Response(status=204)  # a robot's: nothing to write
     with db.driver_transaction(services().engine) as connection:
-        outcome = count_use(connection, resource.id)
+        outcome = count_visit(connection, visit)
     if outcome is Outcome.LIMITED:
         return Response(
             status=429, headers={"Retry-After": str(current_app.config["RATE_LIMIT_USE_WINDOW"])}

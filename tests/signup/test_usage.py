@@ -106,7 +106,7 @@ def test_the_vendored_robot_list_is_complete_and_compiles() -> None:
 def test_the_split_matcher_answers_as_one_regex_of_the_list() -> None:
     import re
 
-    from signup_fn.robots import robot_matcher
+    from signup_fn.robots import required_text, robot_matcher
 
     whole = re.compile("|".join(f"(?:{p})" for p in load_patterns()), re.IGNORECASE)
     samples = [BROWSER, OTHER_BROWSER, "", "x", "Java/1.8.0_151", "okhttp/4.9.0", "oaDOI",
@@ -114,6 +114,11 @@ def test_the_split_matcher_answers_as_one_regex_of_the_list() -> None:
                "Scrapy/2.11 (+https://scrapy.org)", "Wget/1.21", "default", "%default%",
                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"]  # fmt: skip
     samples += [f"Mozilla/5.0 {pattern} x" for pattern in load_patterns()]
+    samples += [pattern.upper() for pattern in load_patterns()]
+    # a regex's literal text alone (present, yet the regex may not match); case-insensitive
+    # matching beyond ASCII ("ſ" is an "s" to `re`, not to str.lower)
+    samples += [f"x {required_text(pattern)} y" for pattern in load_patterns()]
+    samples += ["ſpider", "Mozilla/5.0 ſcrapy/2", "KRAWLER/1", "İNDY LIBRARY"]
     matcher = robot_matcher()
     assert [matcher.matches(agent) for agent in samples] == [
         whole.search(agent) is not None for agent in samples
