@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from re import _parser as sre_parser  # the parser of `re` itself
+from re import _parser as sre_parser  # type: ignore[attr-defined]  # re's own parser
+from typing import TypeAlias
 
 ROBOTS_DIR = Path(__file__).resolve().parent
 LIST_FILE = ROBOTS_DIR / "COUNTER_Robots_list.json"
@@ -40,6 +41,7 @@ METACHARACTERS = frozenset(".^$*+?{}[]\\|()")
 ESCAPED_PLAIN = re.compile(r"\\([/\-. @:_])")  # an escaped character that is itself plain
 
 Search = Callable[[str], object]
+Trie: TypeAlias = dict[str, "Trie"]
 
 
 @dataclass(frozen=True)
@@ -95,14 +97,14 @@ def trie_regex(texts: list[str]) -> str:
     branch, so `re` tests each position once per first character instead of once per text
     (a plain alternation of the texts was slower than testing each). A text that extends
     another is left out: where it is, so is the shorter one."""
-    trie: dict[str, dict] = {}
+    trie: Trie = {}
     for text in texts:
         node = trie
         for character in text:
             node = node.setdefault(character, {})
         node[""] = {}  # a text ends here
 
-    def branch(node: dict[str, dict]) -> str:
+    def branch(node: Trie) -> str:
         if "" in node:
             return ""
         ways = [re.escape(character) + branch(rest) for character, rest in sorted(node.items())]

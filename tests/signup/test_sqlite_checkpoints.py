@@ -9,6 +9,7 @@ from pathlib import Path
 from fresh_databases import sqlite_url
 
 from signup_fn import db
+from signup_fn.store import revision
 
 EVERY = db.WriterQueue.CHECKPOINT_EVERY
 
@@ -17,7 +18,7 @@ def test_a_process_checkpoints_the_wal_every_so_many_commits(tmp_path: Path) -> 
     engine = db.make_engine(sqlite_url(tmp_path / "portal.db"))
     wal = tmp_path / "portal.db-wal"
     try:
-        db.init_db(engine)  # one commit
+        revision.init_db(engine)
         with engine.connect() as connection:
             backstop = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
         assert backstop == db.WriterQueue.BACKSTOP_AUTOCHECKPOINT_PAGES
