@@ -18,9 +18,10 @@ from . import auth_session, db, library, login_guard, mail, one_password
 from .clock import expiry_text
 from .member_numbers import normalise_member_number
 from .passwords import check_policy, hash_password, needs_rehash
-from .tokens import Purpose, consume, issue, link_path, peek, revoke_account_links
+from .store.statuses import AccountStatus, Purpose, SessionKind
+from .tokens import consume, issue, link_path, peek, revoke_account_links
 
-KIND: auth_session.Kind = "patron"
+KIND = SessionKind.PATRON
 
 
 class AccountExists(Exception):
@@ -51,7 +52,7 @@ def create_account_for_request(
         account_id = db.insert_account(
             connection, member_id=member_id, email=email, request_id=request_id
         )
-    elif existing["status"] == "pending_activation":
+    elif existing["status"] == AccountStatus.PENDING_ACTIVATION:
         account_id = existing["id"]
         db.update_account(connection, account_id, email=email, request_id=request_id)
     else:
@@ -79,7 +80,9 @@ def account_for_token(connection: Connection, purpose: Purpose, token: str) -> d
     account = db.get_account(connection, account_id) if account_id is not None else None
     if account is None:
         raise InvalidToken()
-    expected = "pending_activation" if purpose is Purpose.ACTIVATION else "active"
+    expected = (
+        AccountStatus.PENDING_ACTIVATION if purpose is Purpose.ACTIVATION else AccountStatus.ACTIVE
+    )
     if account["status"] != expected:
         raise InvalidToken()
     return account
@@ -97,7 +100,7 @@ def set_password_with_token(
         raise InvalidToken()
     values: dict[str, Any] = {}
     if purpose is Purpose.ACTIVATION:
-        values.update(status="active", activated_at=db.utcnow())
+        values.update(status=AccountStatus.ACTIVE, activated_at=db.utcnow())
     store_password(connection, account, password, **values)
     auth_session.revoke_sessions(connection, KIND, account["id"])
     action = "activated" if purpose is Purpose.ACTIVATION else "password_changed"
@@ -146,7 +149,7 @@ def request_password_reset(connection: Connection, identifier: str) -> int:
     lifetime = timedelta(minutes=current_app.config["RESET_TOKEN_MINUTES"])
     sent = 0
     for account in found:
-        if account["status"] != "active":
+        if account["status"] != AccountStatus.ACTIVE:
             continue
         token = issue(connection, Purpose.PASSWORD_RESET, account["id"], lifetime)
         mail.queue_mail(
@@ -172,7 +175,7 @@ def authenticate(connection: Connection, member_id: str, password: str) -> int |
     account = db.find_account(connection, member_id) if 0 < len(member_id) <= 20 else None
     candidate = None
     if account is not None:
-        refusal = None if account["status"] == "active" else account["status"]
+        refusal = None if account["status"] == AccountStatus.ACTIVE else account["status"]
         candidate = login_guard.Candidate(account["id"], account["password_hash"], refusal)
     account_id = login_guard.authenticate(
         connection, kind=KIND, username=member_id, user=candidate, password=password
@@ -213,7 +216,7 @@ def disable_account(connection: Connection, account_id: int, *, by: str) -> int:
     """Disable the account and end its sessions at once (a membership ended); `by` is the
     audit actor. Returns how many sessions ended. Its unused links stop working too, and do
     not come back when the account is enabled again."""
-    db.update_account(connection, account_id, status="disabled")
+    db.update_account(connection, account_id, status=AccountStatus.DISABLED)
     revoke_account_links(connection, account_id)
     ended = auth_session.revoke_sessions(connection, KIND, account_id)
     db.add_audit(
@@ -222,13 +225,13 @@ def disable_account(connection: Connection, account_id: int, *, by: str) -> int:
     return ended
 
 
-def enable_account(connection: Connection, account_id: int, *, by: str) -> str:
+def enable_account(connection: Connection, account_id: int, *, by: str) -> AccountStatus:
     """Enable a disabled account again: `active` when it has a password, else
     `pending_activation` (the patron needs a new activation link). Returns the new status."""
     account = db.get_account(connection, account_id)
     if account is None:
         raise LookupError(account_id)
-    status = "active" if account["password_hash"] else "pending_activation"
+    status = AccountStatus.ACTIVE if account["password_hash"] else AccountStatus.PENDING_ACTIVATION
     db.update_account(connection, account_id, status=status)
     db.add_audit(
         connection, action="account_enabled", outcome="ok", actor=by, reason=actor(account_id)

@@ -24,10 +24,11 @@ from .member_directory import DirectoryUnavailable, member_directory
 from .member_numbers import normalise_member_number
 from .services import services
 from .slims_circulation import membership_expired
+from .store.statuses import AccountStatus
 from .typed_text import CLI_TEXT
 
 ACTOR = "cli"
-LIVE_STATUSES = ("active", "pending_activation")
+LIVE_STATUSES = (AccountStatus.ACTIVE, AccountStatus.PENDING_ACTIVATION)
 
 accounts_cli = AppGroup("accounts", help="Akun pemustaka: nonaktifkan, aktifkan kembali.")
 
@@ -58,7 +59,7 @@ def disable_command(member_id: str) -> None:
     """Nonaktifkan akun MEMBER_ID dan akhiri sesinya saat itu juga."""
     with db.transaction(services().engine) as connection:
         account = find_account_or_fail(connection, member_id)
-        if account["status"] == "disabled":
+        if account["status"] == AccountStatus.DISABLED:
             raise click.ClickException(f"Akun {account['member_id']} sudah nonaktif.")
         ended = accounts.disable_account(connection, account["id"], by=ACTOR)
     click.echo(f"Akun {account['member_id']} dinonaktifkan; {ended} sesi diakhiri.")
@@ -70,10 +71,10 @@ def enable_command(member_id: str) -> None:
     """Aktifkan kembali akun MEMBER_ID yang nonaktif."""
     with db.transaction(services().engine) as connection:
         account = find_account_or_fail(connection, member_id)
-        if account["status"] != "disabled":
+        if account["status"] != AccountStatus.DISABLED:
             raise click.ClickException(f"Akun {account['member_id']} tidak sedang nonaktif.")
         status = accounts.enable_account(connection, account["id"], by=ACTOR)
-    if status == "active":
+    if status is AccountStatus.ACTIVE:
         click.echo(f"Akun {account['member_id']} aktif kembali.")
     else:
         click.echo(

@@ -18,6 +18,7 @@ from .admin_auth import librarian_required
 from .deferred import deferred
 from .forms import form_field
 from .services import services
+from .store.statuses import RequestStatus
 
 if TYPE_CHECKING:
     from . import review
@@ -50,7 +51,7 @@ def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 
 
 def next_pending(connection: Connection) -> dict[str, Any] | None:
-    found = db.list_requests(connection, "pending", limit=1)
+    found = db.list_requests(connection, RequestStatus.PENDING, limit=1)
     return found[0] if found else None
 
 
@@ -59,7 +60,7 @@ def next_pending(connection: Connection) -> dict[str, Any] | None:
 def queue() -> tuple[str, int]:
     """Pending requests, oldest first, each with its member check."""
     with read_only() as connection:
-        pending = db.list_requests(connection, "pending", limit=QUEUE_LIMIT)
+        pending = db.list_requests(connection, RequestStatus.PENDING, limit=QUEUE_LIMIT)
         total = db.count_pending(connection)
         conflicts = review.conflicts_for(connection, pending)
     return render(
@@ -81,7 +82,7 @@ def request_detail(request_id: int) -> tuple[str, int]:
         row = db.get_request(connection, request_id)
     if row is None:
         abort(404)
-    if row["status"] == "pending":
+    if row["status"] == RequestStatus.PENDING:
         with db.transaction(services().engine) as connection:
             review.record_check(connection, request_id, actor=g.actor)
     return detail_page(row)
@@ -98,7 +99,7 @@ def detail_page(
         "admin/request.html",
         status,
         item=row,
-        conflicts=conflicts if row["status"] == "pending" else [],
+        conflicts=conflicts if row["status"] == RequestStatus.PENDING else [],
         evidence=evidence,
         directory=review.directory_info(),
         awaiting_activation=awaiting_activation,

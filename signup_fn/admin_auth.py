@@ -19,6 +19,7 @@ from .deferred import deferred
 from .forms import form_field, page
 from .passwords import PasswordRejected
 from .services import services
+from .store.statuses import SessionKind
 from .tokens import TOKEN_PARAMETER
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def librarian_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        user = auth_session.current_user("librarian")
+        user = auth_session.current_user(SessionKind.LIBRARIAN)
         if user is None:
             return redirect(url_for("admin_auth.login", next=auth_session.request_path()))
         g.librarian_id = user.user_id
@@ -61,7 +62,7 @@ def login() -> Response | tuple[str, int]:
             connection, username, form_field("password"), form_field("code")
         )
         if librarian_id is not None:
-            auth_session.login_user(connection, "librarian", librarian_id)
+            auth_session.login_user(connection, SessionKind.LIBRARIAN, librarian_id)
     if librarian_id is None:
         return page("admin/login.html", error=LOGIN_FAILED, username=username, next=next_path)
     return redirect(next_path or url_for("admin.queue"), code=303)

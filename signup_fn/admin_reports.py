@@ -19,6 +19,7 @@ from .admin_auth import librarian_required
 from .catalog_source import CatalogUnavailable, current_catalog
 from .deferred import deferred
 from .services import services
+from .store.statuses import ExtensionStatus, RequestStatus
 
 if TYPE_CHECKING:
     from . import charts, reports, usage_report
@@ -29,8 +30,16 @@ else:  # pygal, the reports and the catalog's models: on the first report asked 
 
 bp = Blueprint("admin_reports", __name__, url_prefix="/admin")
 
-STATUS_LABELS = {"pending": "Menunggu", "approved": "Disetujui", "rejected": "Ditolak"}
-EXTENSION_LABELS = {"pending": "Menunggu", "granted": "Dikabulkan", "declined": "Ditolak"}
+STATUS_LABELS: dict[str, str] = {
+    RequestStatus.PENDING: "Menunggu",
+    RequestStatus.APPROVED: "Disetujui",
+    RequestStatus.REJECTED: "Ditolak",
+}
+EXTENSION_LABELS: dict[str, str] = {
+    ExtensionStatus.PENDING: "Menunggu",
+    ExtensionStatus.GRANTED: "Dikabulkan",
+    ExtensionStatus.DECLINED: "Ditolak",
+}
 TOP_RESOURCES = 10
 
 

@@ -14,7 +14,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request, session
@@ -22,10 +21,10 @@ from sqlalchemy import Connection
 
 from . import db
 from .services import services
+from .store.statuses import SessionKind
 
 COOKIE_NAME = "portal_session"
 TOUCH_EVERY = timedelta(minutes=1)  # write last_seen_at at most this often
-Kind = Literal["patron", "librarian"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class SessionUser:
     """Who the current request belongs to."""
 
     session_id: str
-    kind: Kind
+    kind: SessionKind
     user_id: int
 
 
@@ -41,7 +40,7 @@ def session_id_of(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def login_user(connection: Connection, kind: Kind, user_id: int) -> SessionUser:
+def login_user(connection: Connection, kind: SessionKind, user_id: int) -> SessionUser:
     """Start a new session in the caller's transaction; the cookie is set on the response."""
     previous = request.cookies.get(COOKIE_NAME)
     if previous:
@@ -62,7 +61,7 @@ def login_user(connection: Connection, kind: Kind, user_id: int) -> SessionUser:
     return user
 
 
-def current_user(kind: Kind | None = None) -> SessionUser | None:
+def current_user(kind: SessionKind | None = None) -> SessionUser | None:
     """The logged-in user of this request (of `kind`, when given), or None."""
     if "portal_session_user" not in g:
         g.portal_session_user = load_user()
@@ -88,7 +87,7 @@ def load_user() -> SessionUser | None:
     if now - row["last_seen_at"] > TOUCH_EVERY:
         with db.transaction(engine) as connection:
             db.touch_session(connection, row["id"])
-    return SessionUser(row["id"], row["kind"], row["user_id"])
+    return SessionUser(row["id"], SessionKind(row["kind"]), row["user_id"])
 
 
 def logout_user(connection: Connection) -> None:
@@ -112,7 +111,7 @@ def log_out() -> None:
 
 
 def revoke_sessions(
-    connection: Connection, kind: Kind, user_id: int, *, keep_current: bool = False
+    connection: Connection, kind: SessionKind, user_id: int, *, keep_current: bool = False
 ) -> int:
     """End every session of one user (password change, account disabled); returns how many.
 

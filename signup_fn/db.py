@@ -56,6 +56,16 @@ from sqlalchemy.sql import ColumnElement
 from catalog.clock import utc_now
 
 from .member_numbers import member_key
+from .store.statuses import (
+    ACCOUNT_LINKS,
+    DECISIONS,
+    AccountStatus,
+    ExtensionStatus,
+    RequestStatus,
+    SessionKind,
+    equals,
+    one_of,
+)
 
 try:
     import fcntl
@@ -106,7 +116,7 @@ account_requests = Table(
     Column("phone", String(30)),
     Column("programme", String(100), nullable=False),
     Column("role", String(16), nullable=False),
-    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("status", String(16), nullable=False, server_default=RequestStatus.PENDING.value),
     Column("consent_at", UTCDateTime, nullable=False),
     Column("consent_version", String(32), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -116,7 +126,7 @@ account_requests = Table(
 # One open (pending) request per member number and e-mail: the race-free way to collapse a
 # person's duplicates. Requests for one member number from different e-mails are all kept (a
 # stranger's request never hides the member's own); the review shows them as a conflict.
-OPEN_REQUEST = text("status = 'pending'")
+OPEN_REQUEST = text(equals("status", RequestStatus.PENDING))
 OPEN_REQUEST_CONTACT = Index(
     "uq_open_request_contact",
     account_requests.c.member_id,
@@ -553,7 +563,7 @@ def insert_request(
     now = utcnow()
     values = {
         **request.__dict__,
-        "status": "pending",
+        "status": RequestStatus.PENDING,
         "consent_at": now,
         "created_at": now,
         "updated_at": now,
@@ -706,8 +716,6 @@ def library_members_snapshot(connection: Connection) -> tuple[int, datetime | No
 
 # --- authentication: accounts, librarians, tokens, sessions, login failures -------------
 
-ACCOUNT_STATUSES = ("pending_activation", "active", "disabled")
-
 # A patron's account; username = the member number. No password until the patron activates it.
 # `request_id` is a plain number (not a foreign key), like the audit log's.
 accounts = Table(
@@ -722,9 +730,7 @@ accounts = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("activated_at", UTCDateTime),
     Column("password_changed_at", UTCDateTime),
-    CheckConstraint(
-        "status IN ('pending_activation', 'active', 'disabled')", name="ck_account_status"
-    ),
+    CheckConstraint(one_of("status", AccountStatus), name="ck_account_status"),
 )
 
 # Librarians are not patrons: their own table, their own sessions (`kind = 'librarian'`).
@@ -767,7 +773,7 @@ sessions = Table(
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
-    CheckConstraint("kind IN ('patron', 'librarian')", name="ck_session_kind"),
+    CheckConstraint(one_of("kind", SessionKind), name="ck_session_kind"),
 )
 Index("ix_sessions_user", sessions.c.kind, sessions.c.user_id)
 
@@ -816,7 +822,7 @@ def insert_account(
             member_id=member_id,
             email=email,
             request_id=request_id,
-            status="pending_activation",
+            status=AccountStatus.PENDING_ACTIVATION,
             created_at=utcnow(),
         )
         .returning(accounts.c.id)
@@ -961,7 +967,12 @@ def use_token(connection: Connection, token_hash: str, purpose: str) -> int | No
 
 
 def insert_session(
-    connection: Connection, *, session_id: str, kind: str, user_id: int, expires_at: datetime
+    connection: Connection,
+    *,
+    session_id: str,
+    kind: SessionKind,
+    user_id: int,
+    expires_at: datetime,
 ) -> None:
     now = utcnow()
     connection.execute(
@@ -1006,7 +1017,7 @@ def revoke_session(connection: Connection, session_id: str) -> None:
 
 
 def revoke_user_sessions(
-    connection: Connection, kind: str, user_id: int, *, keep: str | None = None
+    connection: Connection, kind: SessionKind, user_id: int, *, keep: str | None = None
 ) -> int:
     """Revoke every live session of one user (but `keep`); returns how many."""
     statement = update(sessions).where(
@@ -1290,7 +1301,7 @@ def extension_requests_of(connection: Connection, account_id: int) -> list[dict[
     return [dict(row) for row in connection.execute(statement).mappings()]
 
 
-def count_user_sessions(connection: Connection, kind: str, user_id: int) -> int:
+def count_user_sessions(connection: Connection, kind: SessionKind, user_id: int) -> int:
     return connection.execute(
         select(func.count())
         .select_from(sessions)
@@ -1322,12 +1333,14 @@ def delete_person(
     if account_id is not None:
         counts["tokens"] = connection.execute(
             delete(tokens).where(
-                tokens.c.purpose.in_(("activation", "password_reset")),
+                tokens.c.purpose.in_(ACCOUNT_LINKS),
                 tokens.c.subject_id == account_id,
             )
         ).rowcount
         counts["sessions"] = connection.execute(
-            delete(sessions).where(sessions.c.kind == "patron", sessions.c.user_id == account_id)
+            delete(sessions).where(
+                sessions.c.kind == SessionKind.PATRON, sessions.c.user_id == account_id
+            )
         ).rowcount
         counts["extensions"] = connection.execute(
             delete(extension_requests).where(extension_requests.c.account_id == account_id)
@@ -1345,7 +1358,7 @@ def delete_person(
     return counts
 
 
-PURGEABLE_REQUEST_STATUSES = ("pending", "rejected")
+PURGEABLE_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.REJECTED)
 
 
 def purge_stale(
@@ -1376,9 +1389,9 @@ def purge_stale(
         .exists()
     )
     stale_request = or_(
-        (account_requests.c.status == "pending")
+        (account_requests.c.status == RequestStatus.PENDING)
         & (account_requests.c.created_at < requests_before),
-        (account_requests.c.status == "rejected")
+        (account_requests.c.status == RequestStatus.REJECTED)
         & (account_requests.c.updated_at < requests_before),
     )
     stale_ids = select(account_requests.c.id).where(
@@ -1425,8 +1438,6 @@ def purge_stale(
 
 # --- librarian review: decisions, new-request digest, reports ---------------------------
 
-REQUEST_STATUSES = ("pending", "approved", "rejected")
-
 # One row per decided request (SOP steps 2-3): what was decided, when, by whom (an audit actor
 # such as `librarian:3` or `cli`), the rejection reason, the account made. `request_id` is a
 # plain number like the audit log's; account_requests keeps its own columns (`status` moves on).
@@ -1439,7 +1450,7 @@ request_decisions = Table(
     Column("decided_by", String(64), nullable=False),
     Column("reason", String(200)),
     Column("account_id", Integer),
-    CheckConstraint("decision IN ('approved', 'rejected')", name="ck_decision"),
+    CheckConstraint(one_of("decision", DECISIONS), name="ck_decision"),
 )
 
 # Named moments the review remembers, e.g. the newest request the last digest covered.
@@ -1467,13 +1478,13 @@ def review_query() -> Any:
 
 
 def list_requests(
-    connection: Connection, status: str | None, *, limit: int | None = None
+    connection: Connection, status: RequestStatus | None, *, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Requests of `status` (all when None): pending ones oldest first, others newest first."""
     statement = review_query()
     if status is not None:
         statement = statement.where(account_requests.c.status == status)
-    if status == "pending":
+    if status is RequestStatus.PENDING:
         statement = statement.order_by(account_requests.c.created_at, account_requests.c.id)
     else:
         statement = statement.order_by(
@@ -1519,14 +1530,17 @@ def count_pending(connection: Connection) -> int:
     return connection.execute(statement).scalar_one()
 
 
-def decide_request(connection: Connection, request_id: int, status: str) -> bool:
+def decide_request(connection: Connection, request_id: int, status: RequestStatus) -> bool:
     """Move a pending request to `status`; False when it is not pending (any more).
 
     One conditional UPDATE: of two concurrent decisions (a double click), exactly one wins.
     """
     result = connection.execute(
         update(account_requests)
-        .where(account_requests.c.id == request_id, account_requests.c.status == "pending")
+        .where(
+            account_requests.c.id == request_id,
+            account_requests.c.status == RequestStatus.PENDING,
+        )
         .values(status=status, updated_at=utcnow())
     )
     return result.rowcount == 1
@@ -1536,7 +1550,7 @@ def insert_decision(
     connection: Connection,
     *,
     request_id: int,
-    decision: str,
+    decision: RequestStatus,
     decided_by: str,
     reason: str | None = None,
     account_id: int | None = None,
@@ -1676,7 +1690,6 @@ def extension_request_times(connection: Connection) -> list[dict[str, Any]]:
 
 # --- loan extension requests ------------------------------------------------------------
 
-EXTENSION_STATUSES = ("pending", "granted", "declined")
 
 # A patron's request to extend one current SLiMS loan, and the librarian's decision. The item
 # code, title and due date are snapshots of the loan when asked; SLiMS stays the truth.
@@ -1699,10 +1712,10 @@ extension_requests = Table(
     Column("decision_note", String(500)),
     Column("new_due_date", Date),
     Column("slims_updated", Boolean, nullable=False, default=False),
-    CheckConstraint("status IN ('pending', 'granted', 'declined')", name="ck_extension_status"),
+    CheckConstraint(one_of("status", ExtensionStatus), name="ck_extension_status"),
 )
 # One open (pending) request per loan: two clicks, or two tabs, make one request.
-OPEN_EXTENSION = text("status = 'pending'")
+OPEN_EXTENSION = text(equals("status", ExtensionStatus.PENDING))
 Index(
     "uq_open_extension_loan",
     extension_requests.c.loan_id,
@@ -1733,7 +1746,7 @@ def insert_extension_request(
             title=title,
             due_date=due_date,
             note=note,
-            status="pending",
+            status=ExtensionStatus.PENDING,
             created_at=utcnow(),
             slims_updated=False,
         )
@@ -1768,7 +1781,7 @@ def pending_extension_requests(connection: Connection) -> list[dict[str, Any]]:
     statement = (
         select(extension_requests, accounts.c.member_id)
         .join(accounts, accounts.c.id == extension_requests.c.account_id)
-        .where(extension_requests.c.status == "pending")
+        .where(extension_requests.c.status == ExtensionStatus.PENDING)
         .order_by(extension_requests.c.created_at, extension_requests.c.id)
     )
     return [dict(row) for row in connection.execute(statement).mappings()]
@@ -1780,7 +1793,7 @@ def extensions_to_do_in_slims(connection: Connection) -> list[dict[str, Any]]:
         select(extension_requests, accounts.c.member_id)
         .join(accounts, accounts.c.id == extension_requests.c.account_id)
         .where(
-            extension_requests.c.status == "granted",
+            extension_requests.c.status == ExtensionStatus.GRANTED,
             extension_requests.c.slims_updated.is_(False),
         )
         .order_by(extension_requests.c.decided_at, extension_requests.c.id)
@@ -1792,7 +1805,7 @@ def decide_extension_request(
     connection: Connection,
     extension_id: int,
     *,
-    status: str,
+    status: ExtensionStatus,
     librarian_id: int,
     decision_note: str | None,
     new_due_date: Any = None,
@@ -1802,7 +1815,10 @@ def decide_extension_request(
     (already decided, e.g. by another librarian at the same time)."""
     result = connection.execute(
         update(extension_requests)
-        .where(extension_requests.c.id == extension_id, extension_requests.c.status == "pending")
+        .where(
+            extension_requests.c.id == extension_id,
+            extension_requests.c.status == ExtensionStatus.PENDING,
+        )
         .values(
             status=status,
             decided_at=utcnow(),
@@ -1821,7 +1837,7 @@ def mark_extension_done_in_slims(connection: Connection, extension_id: int) -> b
         update(extension_requests)
         .where(
             extension_requests.c.id == extension_id,
-            extension_requests.c.status == "granted",
+            extension_requests.c.status == ExtensionStatus.GRANTED,
             extension_requests.c.slims_updated.is_(False),
         )
         .values(slims_updated=True)
@@ -1831,7 +1847,7 @@ def mark_extension_done_in_slims(connection: Connection, extension_id: int) -> b
 
 # --- corrections, account status, activation resend -------------------
 
-OPEN_OR_APPROVED = ("pending", "approved")
+OPEN_OR_APPROVED = (RequestStatus.PENDING, RequestStatus.APPROVED)
 
 
 def correctable_requests(connection: Connection, member_id: str) -> list[dict[str, Any]]:
@@ -1855,7 +1871,9 @@ def update_request(connection: Connection, request_id: int, **values: Any) -> No
     )
 
 
-def accounts_with_status(connection: Connection, statuses: Sequence[str]) -> list[dict[str, Any]]:
+def accounts_with_status(
+    connection: Connection, statuses: Sequence[AccountStatus]
+) -> list[dict[str, Any]]:
     statement = (
         select(accounts.c.id, accounts.c.member_id, accounts.c.status)
         .where(accounts.c.status.in_(list(statuses)))

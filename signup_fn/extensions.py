@@ -33,6 +33,7 @@ from catalog.labels import date_label
 from . import db, mail, slims
 from .clock import library_now, library_today
 from .slims_write import write_engine
+from .store.statuses import ExtensionStatus
 
 
 class ExtensionRefused(Exception):
@@ -128,7 +129,7 @@ def grant(
 
     Raises ExtensionRefused, or slims.SlimsUnavailable when the SLiMS write fails (the
     caller's transaction then rolls back: nothing is recorded)."""
-    if request["status"] != "pending":
+    if request["status"] != ExtensionStatus.PENDING:
         raise ExtensionRefused(ALREADY_DECIDED)
     refusal = grant_refusal(state)
     new_due_date = state.new_due_date() if state is not None else None
@@ -138,7 +139,7 @@ def grant(
     if not db.decide_extension_request(
         connection,
         request["id"],
-        status="granted",
+        status=ExtensionStatus.GRANTED,
         librarian_id=librarian_id,
         decision_note=note,
         new_due_date=new_due_date,
@@ -191,8 +192,12 @@ def decline(
     """Decline a pending request with the librarian's note; e-mail the patron."""
     if not note:
         raise ExtensionRefused("Tulis alasan penolakan; alasan itu dikirim ke pemustaka.")
-    if request["status"] != "pending" or not db.decide_extension_request(
-        connection, request["id"], status="declined", librarian_id=librarian_id, decision_note=note
+    if request["status"] != ExtensionStatus.PENDING or not db.decide_extension_request(
+        connection,
+        request["id"],
+        status=ExtensionStatus.DECLINED,
+        librarian_id=librarian_id,
+        decision_note=note,
     ):
         raise ExtensionRefused(ALREADY_DECIDED)
     db.add_audit(

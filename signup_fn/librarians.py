@@ -22,10 +22,11 @@ from . import auth_session, db, library, login_guard, mail
 from .clock import expiry_text
 from .passwords import check_policy, hash_password, needs_rehash
 from .services import services
-from .tokens import Purpose, consume, issue, link_path, peek
+from .store.statuses import Purpose, SessionKind
+from .tokens import consume, issue, link_path, peek
 from .typed_text import CLI_TEXT
 
-KIND: auth_session.Kind = "librarian"
+KIND = SessionKind.LIBRARIAN
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 
 

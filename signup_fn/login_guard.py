@@ -34,9 +34,10 @@ from sqlalchemy import Connection
 from . import db
 from .passwords import verify_password
 from .ratelimit import limit_key
+from .store.statuses import SessionKind
 
-DEVICE_COOKIES = {"patron": "portal_device", "librarian": "portal_admin_device"}
-DEVICE_COOKIE_PATHS = {"patron": "/", "librarian": "/admin"}
+DEVICE_COOKIES = {SessionKind.PATRON: "portal_device", SessionKind.LIBRARIAN: "portal_admin_device"}
+DEVICE_COOKIE_PATHS = {SessionKind.PATRON: "/", SessionKind.LIBRARIAN: "/admin"}
 DEVICE_COOKIE_DAYS = 180
 NONCE_BYTES = 16
 
@@ -48,13 +49,13 @@ class Keys:
     device: str | None  # the trusted device cookie's counter, None for an untrusted client
 
 
-def signature(kind: str, username: str, nonce: str) -> str:
+def signature(kind: SessionKind, username: str, nonce: str) -> str:
     secret = current_app.config["SECRET_KEY"].encode()
     message = f"device:{kind}:{username.casefold()}:{nonce}".encode()
     return hmac.new(secret, message, sha256).hexdigest()
 
 
-def device_nonce(kind: str, username: str) -> str | None:
+def device_nonce(kind: SessionKind, username: str) -> str | None:
     """The nonce of this browser's device cookie when it was issued for `username`, else None."""
     value = request.cookies.get(DEVICE_COOKIES[kind], "")
     nonce, _, signed = value.partition(".")
@@ -63,7 +64,7 @@ def device_nonce(kind: str, username: str) -> str | None:
     return nonce if hmac.compare_digest(signed, signature(kind, username, nonce)) else None
 
 
-def keys_for(kind: str, username: str) -> Keys:
+def keys_for(kind: SessionKind, username: str) -> Keys:
     secret = current_app.config["SECRET_KEY"]
     nonce = device_nonce(kind, username)
     return Keys(
@@ -73,7 +74,7 @@ def keys_for(kind: str, username: str) -> Keys:
     )
 
 
-def give_device_cookie(kind: str, username: str) -> None:
+def give_device_cookie(kind: SessionKind, username: str) -> None:
     """This browser proved to be `username`'s (a login, or a mailed link used): the response
     carries a new device cookie for that user."""
     nonce = secrets.token_urlsafe(NONCE_BYTES)
@@ -142,7 +143,12 @@ def record_success(connection: Connection, keys: Keys, counter: str) -> None:
 
 
 def verify_again(
-    connection: Connection, *, kind: str, username: str, password_hash: str | None, password: str
+    connection: Connection,
+    *,
+    kind: SessionKind,
+    username: str,
+    password_hash: str | None,
+    password: str,
 ) -> bool:
     """A logged-in user's password asked again (to change it): counted and limited exactly as a
     login of that username from this browser, so a stolen session cannot guess it faster."""
@@ -169,7 +175,12 @@ class Candidate:
 
 
 def authenticate(
-    connection: Connection, *, kind: str, username: str, user: Candidate | None, password: str
+    connection: Connection,
+    *,
+    kind: SessionKind,
+    username: str,
+    user: Candidate | None,
+    password: str,
 ) -> int | None:
     """The user id when the login succeeds (the browser then gets a device cookie), else None —
     the same None for an unknown user, a wrong password or code, a pending or disabled account

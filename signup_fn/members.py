@@ -35,6 +35,7 @@ from .clock import library_today
 from .deferred import deferred
 from .patron_auth import login_required, message
 from .services import services
+from .store.statuses import AccountStatus, SessionKind
 
 if TYPE_CHECKING:
     from catalog import models, proxy
@@ -47,9 +48,9 @@ MAX_RESOURCE_ID = 64  # catalog slugs are at most 64 characters
 # The whole /go/<id> address (it carries no personal data) for vendors that check a path.
 VENDOR_REFERRER_POLICY = "unsafe-url"
 STATUS_LABELS = {
-    "pending_activation": "Menunggu aktivasi",
-    "active": "Aktif",
-    "disabled": "Nonaktif",
+    AccountStatus.PENDING_ACTIVATION: "Menunggu aktivasi",
+    AccountStatus.ACTIVE: "Aktif",
+    AccountStatus.DISABLED: "Nonaktif",
 }
 
 
@@ -111,7 +112,7 @@ def go(resource_id: str) -> Response | tuple[str, int]:
         return not_found()
     patron = None
     if resource.access is models.Access.MEMBERS:
-        patron = auth_session.current_user("patron")
+        patron = auth_session.current_user(SessionKind.PATRON)
         if patron is None:
             return redirect(url_for("patron_auth.login", next=f"/go/{resource.id}"))
     target = proxy.target_url(resource, current_app.config["PROXY_TEMPLATE"])

@@ -29,7 +29,8 @@ from .forms import form_field, page
 from .passwords import PasswordRejected
 from .ratelimit import Limit, limit_key
 from .services import services
-from .tokens import TOKEN_PARAMETER, Purpose
+from .store.statuses import Purpose, SessionKind
+from .tokens import TOKEN_PARAMETER
 
 if TYPE_CHECKING:
     from . import accounts
@@ -57,7 +58,7 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        user = auth_session.current_user("patron")
+        user = auth_session.current_user(SessionKind.PATRON)
         if user is None:
             return redirect(url_for("patron_auth.login", next=auth_session.request_path()))
         g.account_id = user.user_id
@@ -88,7 +89,7 @@ def login() -> Response | tuple[str, int]:
     with db.transaction(services().engine) as connection:
         account_id = accounts.authenticate(connection, member_id, form_field("password"))
         if account_id is not None:
-            auth_session.login_user(connection, "patron", account_id)
+            auth_session.login_user(connection, SessionKind.PATRON, account_id)
     if account_id is None:
         return page("auth/login.html", error=LOGIN_FAILED, member_id=member_id, next=next_path)
     target = next_path or home_url()
@@ -123,7 +124,7 @@ def password_form(purpose: Purpose, token: str) -> Response | tuple[str, int]:
             account_id = accounts.set_password_with_token(connection, purpose, token, password)
             login_guard.give_device_cookie(accounts.KIND, account["member_id"])
             if purpose is Purpose.ACTIVATION:
-                auth_session.login_user(connection, "patron", account_id)
+                auth_session.login_user(connection, SessionKind.PATRON, account_id)
     except accounts.InvalidToken:
         return invalid_link()
     except PasswordRejected as rejected:

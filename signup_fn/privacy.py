@@ -39,12 +39,13 @@ from . import db
 from .member_numbers import normalise_member_number
 from .ratelimit import limit_key
 from .services import services
+from .store.statuses import AccountStatus, RequestStatus, SessionKind
 from .tokens import revoke_account_links
 from .typed_text import CLI_TEXT
 from .validation import FIELD_LABELS, SignupRequest, message_for
 
 ACTOR = "cli"
-PATRON = "patron"
+PATRON = SessionKind.PATRON
 
 
 def account_ref(account_id: int) -> str:
@@ -203,7 +204,7 @@ def checked_values(values: dict[str, str]) -> dict[str, str | None]:
 def refuse_during_conflict(requests: list[dict[str, Any]]) -> None:
     """Pending requests of one member number from different e-mails are a conflict for the
     librarian to resolve: one address for all of them would hide it (InvalidCorrection)."""
-    pending = [request for request in requests if request["status"] == "pending"]
+    pending = [request for request in requests if request["status"] == RequestStatus.PENDING]
     if len(pending) > 1:
         raise InvalidCorrection(
             {
@@ -352,7 +353,11 @@ def correct_command(member_id: str, **options: str | None) -> None:
         new = "-" if change.new is None else change.new
         click.echo(f"{place}: {FIELD_LABELS[change.field]}: {old} → {new}")
     account_mail_changed = any(change.request_id is None for change in changes)
-    if account_mail_changed and account is not None and account["status"] == "pending_activation":
+    if (
+        account_mail_changed
+        and account is not None
+        and account["status"] == AccountStatus.PENDING_ACTIVATION
+    ):
         click.echo(
             "Akun belum diaktifkan: kirim tautan aktivasi ke alamat baru dengan "
             "`flask --app signup_fn requests resend ID`."

@@ -18,10 +18,10 @@ import csv
 import io
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
@@ -29,9 +29,10 @@ from catalog.spreadsheet import neutralize_cell
 
 from . import db
 from .clock import library_month
+from .store.statuses import ExtensionStatus, RequestStatus
 
 DECISION_STANDARD = timedelta(minutes=10 + 2)
-STATUSES = db.REQUEST_STATUSES
+STATUSES = tuple(RequestStatus)
 REPORT_NAMES = ("status", "timing", "steps", "resources", "extensions")
 BYTE_ORDER_MARK = "\ufeff"
 
@@ -151,7 +152,7 @@ PROCEDURE_STEPS: tuple[tuple[str, int, str | None, str | None], ...] = (
     ("4. Aktivasi akun", 5, "decided_at", "activated_at"),
     ("5. Masuk dan membuka sumber", 2, "activated_at", "opened_at"),
 )
-EXTENSION_STATUSES = db.EXTENSION_STATUSES
+EXTENSION_STATUSES = tuple(ExtensionStatus)
 
 
 def procedure_steps(rows: Iterable[dict[str, Any]]) -> list[Durations]:
@@ -211,8 +212,19 @@ def build_report(
 
 # --- tables (for CSV and the command line) ---------------------------------------------------
 
-STATUS_LABELS = {"pending": "menunggu", "approved": "disetujui", "rejected": "ditolak"}
-EXTENSION_STATUS_LABELS = {"pending": "menunggu", "granted": "dikabulkan", "declined": "ditolak"}
+STATUS_LABELS = {
+    RequestStatus.PENDING: "menunggu",
+    RequestStatus.APPROVED: "disetujui",
+    RequestStatus.REJECTED: "ditolak",
+}
+EXTENSION_STATUS_LABELS = {
+    ExtensionStatus.PENDING: "menunggu",
+    ExtensionStatus.GRANTED: "dikabulkan",
+    ExtensionStatus.DECLINED: "ditolak",
+}
+
+
+Status = TypeVar("Status", bound=str)
 
 
 def decimal(value: float | None, digits: int = 1) -> str:
@@ -220,7 +232,7 @@ def decimal(value: float | None, digits: int = 1) -> str:
 
 
 def month_table(
-    rows: list[MonthRow], statuses: Sequence[str], labels: dict[str, str]
+    rows: list[MonthRow], statuses: Sequence[Status], labels: Mapping[Status, str]
 ) -> list[list[str]]:
     """Counts per month and status, header first."""
     header = ["bulan", *(labels[status] for status in statuses), "jumlah"]

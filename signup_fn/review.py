@@ -46,9 +46,16 @@ from .member_directory import (
     MemberRecord,
     member_directory,
 )
+from .store.statuses import AccountStatus, RequestStatus
 from .typed_text import TextRefused, typed_text
 
 MAX_REASON_LENGTH = 200
+# a request's status as the librarian reads it (the command line, the refusal of a decision)
+STATUS_WORDS: dict[str, str] = {
+    RequestStatus.PENDING: "menunggu",
+    RequestStatus.APPROVED: "disetujui",
+    RequestStatus.REJECTED: "ditolak",
+}
 DIGEST_MARKER = "digest"
 
 
@@ -112,7 +119,7 @@ class NotPending(ReviewError):
 
     def __init__(self, request_id: int, status: str) -> None:
         self.status = status
-        label = {"approved": "disetujui", "rejected": "ditolak"}.get(status, status)
+        label = STATUS_WORDS.get(status, status)
         super().__init__(f"Permintaan #{request_id} sudah {label}; keputusan tidak diubah.")
 
 
@@ -167,7 +174,7 @@ class Decision:
     the activation link, to show once to the librarian and never again."""
 
     request_id: int
-    status: str
+    status: RequestStatus
     member_id: str
     account_id: int | None = None
     mail_id: int | None = None
@@ -243,7 +250,7 @@ def record_check(connection: Connection, request_id: int, *, actor: str) -> bool
 # --- deciding --------------------------------------------------------------------------------
 
 
-def claim(connection: Connection, request_id: int, status: str) -> dict[str, Any]:
+def claim(connection: Connection, request_id: int, status: RequestStatus) -> dict[str, Any]:
     """Move the request from pending to `status`, or raise RequestNotFound / NotPending."""
     if not db.decide_request(connection, request_id, status):
         current = db.get_request(connection, request_id)
@@ -281,14 +288,14 @@ def approve(
 ) -> Decision:
     """Approve in the caller's transaction (see the module's rule); raises ReviewError."""
     pending = get_request(connection, request_id)
-    if pending["status"] != "pending":
+    if pending["status"] != RequestStatus.PENDING:
         raise NotPending(request_id, pending["status"])
     others = conflicts_for(connection, [pending])[request_id]
     if others:
         raise ConflictingRequests(request_id, [other["id"] for other in others])
     verified_by = contact_verification(pending, contact)
     record_check(connection, request_id, actor=actor)
-    row = claim(connection, request_id, "approved")
+    row = claim(connection, request_id, RequestStatus.APPROVED)
     try:
         account_id, token = accounts.create_account_for_request(
             connection, request_id, member_id=row["member_id"], email=row["email"]
@@ -298,7 +305,7 @@ def approve(
     db.insert_decision(
         connection,
         request_id=request_id,
-        decision="approved",
+        decision=RequestStatus.APPROVED,
         decided_by=actor,
         account_id=account_id,
     )
@@ -312,7 +319,12 @@ def approve(
     )
     mail_id, link = deliver_activation(connection, row, row["email"], token, actor=actor)
     return Decision(
-        request_id, "approved", row["member_id"], account_id, mail_id=mail_id, handover_link=link
+        request_id,
+        RequestStatus.APPROVED,
+        row["member_id"],
+        account_id,
+        mail_id=mail_id,
+        handover_link=link,
     )
 
 
@@ -355,10 +367,10 @@ def deliver_activation(
 
 def pending_account_of(connection: Connection, row: Mapping[str, Any]) -> dict[str, Any] | None:
     """The account an approved request made, while it still waits for activation."""
-    if row["status"] != "approved" or row["account_id"] is None:
+    if row["status"] != RequestStatus.APPROVED or row["account_id"] is None:
         return None
     account = db.get_account(connection, row["account_id"])
-    if account is None or account["status"] != "pending_activation":
+    if account is None or account["status"] != AccountStatus.PENDING_ACTIVATION:
         return None
     return account
 
@@ -377,7 +389,12 @@ def resend_activation(connection: Connection, request_id: int, *, actor: str) ->
     )
     mail_id, link = deliver_activation(connection, row, account["email"], token, actor=actor)
     return Decision(
-        request_id, "approved", row["member_id"], account["id"], mail_id=mail_id, handover_link=link
+        request_id,
+        RequestStatus.APPROVED,
+        row["member_id"],
+        account["id"],
+        mail_id=mail_id,
+        handover_link=link,
     )
 
 
@@ -411,9 +428,13 @@ def reject(
     """Reject in the caller's transaction with a listed (`choice`) or `typed` reason."""
     text, advice, code = reason_for(choice, typed)
     record_check(connection, request_id, actor=actor)
-    row = claim(connection, request_id, "rejected")
+    row = claim(connection, request_id, RequestStatus.REJECTED)
     db.insert_decision(
-        connection, request_id=request_id, decision="rejected", decided_by=actor, reason=text
+        connection,
+        request_id=request_id,
+        decision=RequestStatus.REJECTED,
+        decided_by=actor,
+        reason=text,
     )
     db.add_audit(
         connection,
@@ -439,7 +460,9 @@ def reject(
         reason=f"rejection outbox:{mail_id}",
         request_id=request_id,
     )
-    return Decision(request_id, "rejected", row["member_id"], mail_id=mail_id, reason=text)
+    return Decision(
+        request_id, RequestStatus.REJECTED, row["member_id"], mail_id=mail_id, reason=text
+    )
 
 
 # --- alerting --------------------------------------------------------------------------------

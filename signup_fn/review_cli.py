@@ -20,11 +20,13 @@ from .clock import format_moment
 from .ids import ROW_ID_TYPE
 from .member_check import MemberEvidence
 from .services import services
+from .store.statuses import RequestStatus
 from .typed_text import CLI_TEXT
 
 requests_cli = AppGroup("requests", help="Permintaan akun: periksa, setujui, tolak, laporan.")
 
-STATUS_CHOICE = click.Choice(["pending", "approved", "rejected", "all"])
+ALL = "all"
+STATUS_CHOICE = click.Choice([*(status.value for status in RequestStatus), ALL])
 BY_OPTION = click.option(
     "--by",
     "username",
@@ -54,11 +56,13 @@ def send_now() -> None:
 
 
 @requests_cli.command("list")
-@click.option("--status", type=STATUS_CHOICE, default="pending", show_default=True)
+@click.option(
+    "--status", type=STATUS_CHOICE, default=RequestStatus.PENDING.value, show_default=True
+)
 def list_command(status: str) -> None:
     """Daftar permintaan (yang menunggu: terlama dahulu)."""
     with services().engine.connect() as connection:
-        rows = db.list_requests(connection, None if status == "all" else status)
+        rows = db.list_requests(connection, None if status == ALL else RequestStatus(status))
     for row in rows:
         click.echo(
             f"#{row['id']}\t{row['status']}\t{format_moment(row['created_at'])}"
@@ -67,7 +71,6 @@ def list_command(status: str) -> None:
     click.echo(f"{len(rows)} permintaan.")
 
 
-STATUS_WORDS = {"pending": "menunggu", "approved": "disetujui", "rejected": "ditolak"}
 ROLE_WORDS = {"student": "mahasiswa", "lecturer": "dosen", "staff": "tenaga kependidikan"}
 VERDICT_WORDS = {"tidak_diketahui": "tidak diketahui"}
 
@@ -125,7 +128,7 @@ def show_command(request_id: int) -> None:
         raise click.ClickException(str(review.RequestNotFound(request_id)))
     evidence = review.evidence_for([row])[request_id]
     lines = [
-        ("Permintaan", f"#{row['id']} ({STATUS_WORDS.get(row['status'], row['status'])})"),
+        ("Permintaan", f"#{row['id']} ({review.STATUS_WORDS.get(row['status'], row['status'])})"),
         (
             "Diterima",
             f"{format_moment(row['created_at'])} ({admin_layout.age(row['created_at'])})",
@@ -137,7 +140,7 @@ def show_command(request_id: int) -> None:
     ]
     if evidence.contact_advice and evidence.known is not False:
         lines.append(("Kontak", evidence.contact_advice + " (`requests approve ID --contact`)"))
-    if row["status"] == "pending":
+    if row["status"] == RequestStatus.PENDING:
         with services().engine.connect() as connection:
             others = review.conflicts_for(connection, [row])[request_id]
         if others:

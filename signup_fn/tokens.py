@@ -15,25 +15,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from enum import StrEnum
 from urllib.parse import urlencode
 
 from sqlalchemy import Connection
 
 from . import db
+from .store.statuses import ACCOUNT_LINKS, Purpose
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 100  # longer tokens are not ours: refused before hashing
 TOKEN_PARAMETER = "token"  # noqa: S105 (the query parameter's name, not a secret)
-
-
-class Purpose(StrEnum):
-    ACTIVATION = "activation"
-    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose name, not a secret)
-    LIBRARIAN_SETUP = "librarian_setup"
-
-
-ACCOUNT_LINKS = (Purpose.ACTIVATION, Purpose.PASSWORD_RESET)
 
 
 def revoke_account_links(connection: Connection, account_id: int) -> int:
