@@ -56,13 +56,13 @@ build: $(STAMP) ## build the static site into site/
 
 bench: $(STAMP) browser-deps ## run the benchmarks under bench/ (see bench/README.md)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python bench/build.py
-	$(BIN)/python bench/signup.py
-	$(BIN)/python bench/coldstart.py
-	$(BIN)/python bench/clicks.py
-	$(BIN)/python bench/links.py
-	$(BIN)/python bench/browser.py
-	$(BIN)/python bench/click_navigation.py
+	$(BIN)/python -m bench.build
+	$(BIN)/python -m bench.signup
+	$(BIN)/python -m bench.coldstart
+	$(BIN)/python -m bench.clicks
+	$(BIN)/python -m bench.links
+	$(BIN)/python -m bench.browser
+	$(BIN)/python -m bench.click_navigation
 
 links: $(STAMP) ## check every catalog link (needs the internet; see CONTRIBUTING.md)
 	$(BIN)/python scripts/check_links.py resources.yml

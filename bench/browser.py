@@ -14,7 +14,7 @@ Targets: the filter answers a keystroke or a choice in < 50 ms; the A–Z page w
 
 Prints figures and PASS/FAIL; always exits 0 (benchmarks never fail a build).
 
-    .venv/bin/python bench/browser.py [--count 1000] [--rounds 5]
+    .venv/bin/python -m bench.browser [--count 1000] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -22,19 +22,18 @@ from __future__ import annotations
 import argparse
 import gzip
 import statistics
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from playwright.sync_api import Page, sync_playwright
+
+from bench.catalog_gen import write_catalog
+from tests.browser.browser_launch import LoopbackGuard, chromium_path, launch_chromium
+from tests.browser.portal_stack import build_site, static_server, write_site_config
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
-sys.path[:0] = [str(BENCH_DIR), str(REPO / "tests" / "signup"), str(REPO / "tests" / "browser")]
-
-from browser_launch import LoopbackGuard, chromium_path, launch_chromium  # noqa: E402
-from catalog_gen import write_catalog  # noqa: E402
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
-from portal_stack import build_site, static_server, write_site_config  # noqa: E402
 
 LATENCY_TARGET_MS = 50.0
 WEIGHT_TARGET_BYTES = 150 * 1024

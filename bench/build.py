@@ -21,10 +21,10 @@ Prints a table per N, then the ratios against the targets (validate ≤ 2.5× th
 measures, it does not judge; tests never assert timings. `--profile N` runs one real build
 in-process under cProfile instead, to see where the time goes.
 
-    .venv/bin/python bench/build.py                       # 100, 1,000, 5,000; 3 runs each
-    .venv/bin/python bench/build.py --quick               # 100 only
-    .venv/bin/python bench/build.py --sizes 1000 --repeat 5 --repeat-large 1
-    .venv/bin/python bench/build.py --profile 1000
+    .venv/bin/python -m bench.build                       # 100, 1,000, 5,000; 3 runs each
+    .venv/bin/python -m bench.build --quick               # 100 only
+    .venv/bin/python -m bench.build --sizes 1000 --repeat 5 --repeat-large 1
+    .venv/bin/python -m bench.build --profile 1000
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from catalog_gen import write_catalog
 
+from bench.catalog_gen import write_catalog
 from catalog.loader import LoadedCatalog, load_catalog
 from catalog.models import Resource
 from catalog.pages import generate_site_files

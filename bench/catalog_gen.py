@@ -9,7 +9,7 @@ level and type), so page sizes and gzip ratios resemble a real site's rather tha
 repeated. The file is written in the seed's style: block entries with flow lists, one blank
 line between entries.
 
-    .venv/bin/python bench/catalog_gen.py 1000 -o /tmp/resources.yml [--seed 7]
+    .venv/bin/python -m bench.catalog_gen 1000 -o /tmp/resources.yml [--seed 7]
 """
 
 from __future__ import annotations

@@ -12,29 +12,27 @@ moment of the click (`performance.timeOrigin + performance.now()` in the clickin
 same clock). Configurations alternate sample by sample, so a change in the machine's load
 hits all three; medians and p90 are printed.
 
-    .venv/bin/python bench/click_navigation.py [--samples 30]
+    .venv/bin/python -m bench.click_navigation [--samples 30]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
 import yaml
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.browser.browser_launch import LoopbackGuard, chromium_path, launch_chromium
+from tests.browser.portal_stack import build_site, static_server, write_site_config
+from tests.browser.vendor_server import running_vendor
+from tests.support.serving import gunicorn_command, running_server, server_environment
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
-sys.path[:0] = [str(BENCH_DIR), str(REPO / "tests" / "signup"), str(REPO / "tests" / "browser")]
-
-from browser_launch import LoopbackGuard, chromium_path, launch_chromium  # noqa: E402
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
-from portal_stack import build_site, static_server, write_site_config  # noqa: E402
-from serving import gunicorn_command, running_server, server_environment  # noqa: E402
-from vendor_server import running_vendor  # noqa: E402
 
 TARGET_MS = 5.0
 AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0"

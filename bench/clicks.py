@@ -15,7 +15,7 @@ double click, so the counts show both rules at once:
 
 Prints figures and PASS/FAIL words; exits 0 (tests never assert timings).
 
-    .venv/bin/python bench/clicks.py [--rounds 3] [--duration 5] [--connections 16]
+    .venv/bin/python -m bench.clicks [--rounds 3] [--duration 5] [--connections 16]
 """
 
 from __future__ import annotations
@@ -29,10 +29,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "signup"))
-
-from serving import server_environment
-from signup import (
+from bench.signup import (
     LIMIT_OFF,
     TARGET_P99_MS,
     LoadResult,
@@ -44,6 +41,7 @@ from signup import (
     start_compared_servers,
     verdict,
 )
+from tests.support.serving import server_environment
 
 RESOURCE_ID = "sumber-beban"
 RATIO_MARGIN = 0.10  # the counting ratio may be this far below the write floor's

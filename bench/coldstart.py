@@ -17,7 +17,7 @@ the medians: wall milliseconds, the child's CPU milliseconds (user + system, ste
 busy machine) and its peak memory (ru_maxrss), with the ratios function/floor and the target
 (≤ 1.5× the floor's wall time). Exits 0: it measures, it does not judge.
 
-    .venv/bin/python bench/coldstart.py [--rounds 5]
+    .venv/bin/python -m bench.coldstart [--rounds 5]
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ points at it. Each tool runs as a child process in the same run; wall and CPU ti
 user+system) are measured, and what each found is compared with what was planted.
 Target: our wall time ≤ 1.1 × lychee's with the same broken links found. Always exits 0.
 
-    .venv/bin/python bench/links.py            # needs `pip install -e '.[bench]'`
+    .venv/bin/python -m bench.links            # needs `pip install -e '.[bench]'`
 """
 
 from __future__ import annotations

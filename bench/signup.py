@@ -14,7 +14,7 @@ acknowledged sign-ups. Also prints the workers' CPU time per request (user + sys
 /proc on Linux): less disturbed by the machine's other load than requests/s, a fair
 companion to the ratio. Exits 0: it measures, it does not judge; tests never assert timings.
 
-    .venv/bin/python bench/signup.py [--rounds 3] [--duration 5] [--connections 16]
+    .venv/bin/python -m bench.signup [--rounds 3] [--duration 5] [--connections 16]
 """
 
 from __future__ import annotations
@@ -37,16 +37,15 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-BENCH_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH_DIR.parent / "tests" / "signup"))
-
-from serving import (  # noqa: E402
+from tests.support.serving import (
     LOOPBACK,
     Server,
     gunicorn_command,
     running_server,
     server_environment,
 )
+
+BENCH_DIR = Path(__file__).resolve().parent
 
 WORKERS = 4
 TARGET_RATIO = 0.6  # of the write floor's requests/s (the decided target)

@@ -12,6 +12,10 @@ import socket
 
 import pytest
 
+# The fixtures of the function's tests (`app`, `client`, `runner`, `smtp_server`, ...) for every
+# folder under tests/.
+pytest_plugins = ["tests.support.fixtures"]
+
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

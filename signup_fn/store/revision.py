@@ -4,7 +4,7 @@ Alembic's migrations (signup_fn/store/migrations/versions/, ids `0001`, `0002`, 
 change the schema; `alembic_version` records the database's revision. The rules:
 
 - An empty database gets `metadata.create_all()` and is stamped at `HEAD` (the same schema as
-  the migrations make, held equal by tests/signup/test_migrations.py), on first start as by
+  the migrations make, held equal by tests/store/test_migrations.py), on first start as by
   `flask --app signup_fn init-db`.
 - The app starts only on a database at `HEAD`: one query of `alembic_version`, no Alembic import
   on a start's path. Any other revision, an older one or one the code does not know, stops the

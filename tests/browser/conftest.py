@@ -13,17 +13,15 @@ asserts that its pages asked for none. Screenshots go to test-artifacts/browser/
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-TESTS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TESTS / "signup"))  # serving.py and fresh_databases.py live there
+from tests.browser.portal_stack import PORTAL_MODES, Portal, deployed_portal, running_portal
 
-from portal_stack import PORTAL_MODES, Portal, deployed_portal, running_portal  # noqa: E402
+TESTS = Path(__file__).resolve().parents[1]
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -42,7 +40,7 @@ def missing_browser_reason() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "the Python package playwright is not installed (pip install -e '.[dev]')"
-    from browser_launch import CHROMIUM_ENV, chromium_path
+    from tests.browser.browser_launch import CHROMIUM_ENV, chromium_path
 
     if chromium_path() is None:
         return (
@@ -95,8 +93,9 @@ def browser(portal: Portal) -> Iterator[Browser]:
     keeps its event loop running in this thread while it lives, which would break later
     tests that call asyncio.run (the link checker's)."""
     require_browser()
-    from browser_launch import chromium_path, launch_chromium
     from playwright.sync_api import sync_playwright
+
+    from tests.browser.browser_launch import chromium_path, launch_chromium
 
     executable = chromium_path()
     assert executable is not None
@@ -126,7 +125,7 @@ def new_page(browser: Browser, portal: Portal, expected_exits: set[str]) -> Iter
     After the test, no request of any of its pages may have been aimed beyond loopback, except
     at the URLs the test put in `expected_exits`.
     """
-    from browser_launch import LoopbackGuard
+    from tests.browser.browser_launch import LoopbackGuard
 
     guard = LoopbackGuard()
     contexts = []

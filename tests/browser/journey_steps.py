@@ -17,8 +17,9 @@ from pathlib import Path
 import pyotp
 import sqlalchemy as sa
 from playwright.sync_api import Locator, Page, expect
-from portal_stack import Portal
-from slims_export import export_text, member_row
+
+from tests.browser.portal_stack import Portal
+from tests.support.slims_export import export_text, member_row
 
 MAIL_WAIT_SECONDS = 15.0
 SETUP_LINK = re.compile(r"^(https?://\S+/admin/setup\?token=\S+)$", re.MULTILINE)

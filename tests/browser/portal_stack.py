@@ -10,7 +10,7 @@ PORTAL_SMTP_URL pointing at a real SMTP server (aiosmtpd) on loopback that keeps
 `Portal.flask(...)` runs the function's CLI against the same database and settings. Everything
 is stopped afterwards.
 
-Deployed (`deployed_portal`): the same, as DEPLOY.md deploys it (tests/signup/deployment.py):
+Deployed (`deployed_portal`): the same, as DEPLOY.md deploys it (tests/support/deployment.py):
 production settings from deploy/portal.env.example, gunicorn with deploy/gunicorn.conf.py
 serving HTTPS, a fresh PostgreSQL database, and the static site served over HTTPS too, both
 with one certificate made for the test (`Portal.certificate`, which the browser trusts by its
@@ -33,9 +33,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deployment import Certificate, deployed_function, make_certificate
-from fresh_databases import fresh_postgres_database, sqlite_url
-from serving import (
+
+from tests.support.deployment import Certificate, deployed_function, make_certificate
+from tests.support.fresh_databases import fresh_postgres_database, sqlite_url
+from tests.support.serving import (
     LOOPBACK,
     REPO_ROOT,
     CommandFactory,
@@ -44,7 +45,7 @@ from serving import (
     server_environment,
     start_server,
 )
-from smtp_server import SmtpServer, running_smtp_server
+from tests.support.smtp_server import SmtpServer, running_smtp_server
 
 PORTAL_MODES = ("development", "deployed")
 # `pytestmark = AS_DEVELOPED_AND_DEPLOYED`: each test of a module runs against both portals
@@ -129,7 +130,7 @@ def function_settings(
     """The function's environment for the browser tests (PORTAL_BASE_URL is added per port).
 
     The minimum fill time is off: a scripted browser fills the form in well under the 3 s that
-    marks a bot (that rule has its own tests in tests/signup). Rate limits stay on.
+    marks a bot (that rule has its own tests in tests/api/test_fill_time.py). Rate limits stay on.
     """
     return {
         "PORTAL_DATABASE_URL": database_url,

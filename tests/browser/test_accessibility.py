@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from journey_steps import (
+from playwright.sync_api import Page, expect
+
+from tests.browser.journey_steps import (
     Patron,
     add_librarian,
     complete_setup,
@@ -21,8 +23,7 @@ from journey_steps import (
     queue_row,
     sign_up,
 )
-from playwright.sync_api import Page, expect
-from portal_stack import Portal
+from tests.browser.portal_stack import Portal
 
 pytestmark = pytest.mark.slow
 

@@ -22,7 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from journey_steps import (
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Request, expect
+
+from catalog.loader import default_today, load_catalog
+from catalog.models import Access
+from tests.browser.journey_steps import (
     Patron,
     add_librarian,
     audit_actions,
@@ -36,12 +41,7 @@ from journey_steps import (
     sign_in_new_librarian,
     sign_up,
 )
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Request, expect
-from portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
-
-from catalog.loader import default_today, load_catalog
-from catalog.models import Access
+from tests.browser.portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
 
 pytestmark = [pytest.mark.slow, AS_DEVELOPED_AND_DEPLOYED]
 

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from journey_steps import query, stored_requests
 from playwright.sync_api import Page, expect
-from portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
+
+from tests.browser.journey_steps import query, stored_requests
+from tests.browser.portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
 
 pytestmark = [pytest.mark.slow, AS_DEVELOPED_AND_DEPLOYED]
 

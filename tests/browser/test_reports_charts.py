@@ -9,13 +9,13 @@ from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
-from journey_steps import Patron, sign_in_new_librarian, sign_up
 from playwright.sync_api import Page, expect
-from portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
-from test_accessibility import violations
 
 from signup_fn import db
 from signup_fn.config import DEVELOPMENT_IDENTITY
+from tests.browser.journey_steps import Patron, sign_in_new_librarian, sign_up
+from tests.browser.portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
+from tests.browser.test_accessibility import violations
 
 pytestmark = [pytest.mark.slow, AS_DEVELOPED_AND_DEPLOYED]
 

@@ -16,15 +16,15 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from catalog_sample import resource
 from playwright.sync_api import Browser, BrowserContext
-from portal_stack import Portal, running_portal
 from sqlalchemy import create_engine, select
-from vendor_server import running_vendor
-from web import active_account
 
 from signup_fn import create_app, db
 from signup_fn.auth_session import COOKIE_NAME
+from tests.browser.portal_stack import Portal, running_portal
+from tests.browser.vendor_server import running_vendor
+from tests.support.catalog_sample import resource
+from tests.support.web import active_account
 
 pytestmark = pytest.mark.slow
 

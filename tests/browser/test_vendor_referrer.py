@@ -13,17 +13,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from catalog_sample import catalog_text, resource, write_catalog
 from flask import Flask
-from fresh_databases import sqlite_url
 from playwright.sync_api import Browser
-from samples import TEST_SECRET
-from vendor_server import running_vendor
-from web import active_account
 from werkzeug.serving import make_server
 
 from signup_fn import create_app
 from signup_fn.auth_session import COOKIE_NAME
+from tests.browser.vendor_server import running_vendor
+from tests.support.catalog_sample import catalog_text, resource, write_catalog
+from tests.support.fresh_databases import sqlite_url
+from tests.support.samples import TEST_SECRET
+from tests.support.web import active_account
 
 MEMBER = "P27820121001"
 

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from catalog_texts import TODAY
 
 from catalog.errors import CatalogError, Problem
 from catalog.loader import LoadedCatalog, load_catalog
+from tests.catalog.catalog_texts import TODAY
 
 
 @pytest.fixture

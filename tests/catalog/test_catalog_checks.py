@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from catalog_texts import TODAY, VALID_CATALOG, edited, resource
 
 from catalog.errors import CatalogError
 from catalog.loader import load_catalog
+from tests.catalog.catalog_texts import TODAY, VALID_CATALOG, edited, resource
 
 
 def test_duplicate_resource_id(errors_of):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from catalog_texts import GOOD_CATALOG, VALID_CATALOG, edited, resource
 
 from scripts import validate
+from tests.catalog.catalog_texts import GOOD_CATALOG, VALID_CATALOG, edited, resource
 
 VALIDATE = Path(__file__).resolve().parents[2] / "scripts" / "validate.py"
 

@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from catalog_texts import GOOD_CATALOG, TODAY
 
 from catalog.errors import CatalogError, Problem
 from catalog.loader import LoadedCatalog, load_catalog
 from catalog.models import Access, Catalog, ResourceType
+from tests.catalog.catalog_texts import GOOD_CATALOG, TODAY
 
 
 @pytest.fixture(scope="module")

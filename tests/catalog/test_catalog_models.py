@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from catalog_texts import VALID_CATALOG, edited
+
+from tests.catalog.catalog_texts import VALID_CATALOG, edited
 
 
 def test_misspelt_key_suggests_the_field(errors_of):

@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from catalog_texts import GOOD_CATALOG
 
 from catalog.schema import SCHEMA_FILE_NAME, catalog_json_schema, schema_text
 from catalog.yaml_source import read_yaml
+from tests.catalog.catalog_texts import GOOD_CATALOG
 
 COMMITTED_SCHEMA = Path(__file__).resolve().parents[2] / SCHEMA_FILE_NAME
 

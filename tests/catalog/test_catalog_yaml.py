@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 import yaml
-from catalog_texts import GOOD_CATALOG, VALID_CATALOG, edited, resource
 
 from catalog import yaml_source
 from catalog.errors import CatalogError
 from catalog.loader import load_catalog
 from catalog.yaml_source import resolve_plain
+from tests.catalog.catalog_texts import GOOD_CATALOG, VALID_CATALOG, edited, resource
 
 
 @pytest.mark.parametrize(

@@ -23,15 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("PORTAL_"):
-            monkeypatch.delenv(name)
-
-
 def fill_through_signup(database_url: str, count: int = 4) -> None:
     app = create_app(
         {

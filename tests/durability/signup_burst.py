@@ -21,7 +21,8 @@ from pathlib import Path
 
 import requests
 import sqlalchemy as sa
-from samples import VALID
+
+from tests.support.samples import VALID
 
 REQUEST_TIMEOUT = 10.0
 RETRY_PAUSE = 0.05

@@ -19,9 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fresh_databases import fresh_postgres_database, sqlite_url
-from serving import Server, gunicorn_command, server_environment, start_server
-from signup_burst import (
+
+from tests.durability.signup_burst import (
     Target,
     assert_every_acknowledged_stored_once,
     burst_settings,
@@ -30,6 +29,8 @@ from signup_burst import (
     read_stored,
     run_burst,
 )
+from tests.support.fresh_databases import fresh_postgres_database, sqlite_url
+from tests.support.serving import Server, gunicorn_command, server_environment, start_server
 
 pytestmark = pytest.mark.slow
 

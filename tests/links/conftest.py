@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from link_server import LinkServer, start_server
+
+from tests.links.link_server import LinkServer, start_server
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import catalog_text
-from link_server import LinkServer
+from tests.links.conftest import catalog_text
+from tests.links.link_server import LinkServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "check_links.py"

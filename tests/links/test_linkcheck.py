@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from link_server import LinkServer
-
 from catalog.linkcheck import (
     USER_AGENT,
     CheckSettings,
@@ -17,6 +15,7 @@ from catalog.linkcheck import (
     user_agent,
 )
 from catalog.site_settings import repository_url
+from tests.links.link_server import LinkServer
 
 FAST = CheckSettings(per_host=4, total=16, timeout=2.0, retries=2, backoff=0.01)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from site_build import GOOD_CATALOG, BuiltSite, mkdocs_build, write_config
+from tests.site.site_build import GOOD_CATALOG, BuiltSite, mkdocs_build, write_config
 
 from catalog.loader import load_catalog
 from catalog.site_settings import SiteSettings

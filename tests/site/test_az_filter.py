@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from html_parts import elements
-from site_build import REPO, BuiltSite
+from tests.site.html_parts import elements
+from tests.site.site_build import REPO, BuiltSite
 
 HARNESS = Path(__file__).resolve().parent / "az_filter_harness.js"
 NODE = shutil.which("node")

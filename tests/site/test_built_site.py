@@ -10,8 +10,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
-from html_parts import article, block, elements, references
-from site_build import FUNCTION_URL, BuiltSite
+from tests.site.html_parts import article, block, elements, references
+from tests.site.site_build import FUNCTION_URL, BuiltSite
 
 AVAILABLE = {
     "garuda",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_build import BAD_CATALOG, GOOD_CATALOG, REPO, BuiltSite, mkdocs_build, write_config
+from tests.site.site_build import BAD_CATALOG, GOOD_CATALOG, REPO, BuiltSite, mkdocs_build, write_config
 
 from catalog.exports import neutralize_cell
 from catalog.links import page_url, root_of

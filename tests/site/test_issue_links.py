@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from html_parts import article, elements
-from site_build import BuiltSite
+from tests.site.html_parts import article, elements
+from tests.site.site_build import BuiltSite
 
 from catalog.issue_forms import FORMS_BY_KIND, form_link
 

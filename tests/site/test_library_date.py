@@ -14,7 +14,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from site_build import write_config
+from tests.site.site_build import write_config
 
 CATALOG = """\
 subjects:

@@ -20,8 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from html_parts import Element, article, elements
-from site_build import GOOD_CATALOG, REPO, mkdocs_build, write_config
+from tests.site.html_parts import Element, article, elements
+from tests.site.site_build import GOOD_CATALOG, REPO, mkdocs_build, write_config
 
 OWN_FILES = (
     "layanan-daring.md",

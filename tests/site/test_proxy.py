@@ -7,7 +7,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from site_build import GOOD_CATALOG
+from tests.site.site_build import GOOD_CATALOG
 
 from catalog.loader import load_catalog
 from catalog.pages import generate_site_files

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import yaml
-from html_parts import article, elements
-from site_build import REPO, BuiltSite
+from tests.site.html_parts import article, elements
+from tests.site.site_build import REPO, BuiltSite
 
 
 def test_pagefind_indexes_the_resource_pages_in_indonesian(built_site: BuiltSite) -> None:

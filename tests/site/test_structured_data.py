@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 import yaml
-from html_parts import elements
-from site_build import FUNCTION_URL, GOOD_CATALOG, BuiltSite
+from tests.site.html_parts import elements
+from tests.site.site_build import FUNCTION_URL, GOOD_CATALOG, BuiltSite
 
 from catalog.loader import load_catalog
 from catalog.pages import generate_site_files

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from html_parts import article, elements
-from site_build import FUNCTION_URL, GOOD_CATALOG, BuiltSite, mkdocs_build, write_config
+from tests.site.html_parts import article, elements
+from tests.site.site_build import FUNCTION_URL, GOOD_CATALOG, BuiltSite, mkdocs_build, write_config
 
 from catalog.links import resource_link
 

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from html_parts import article, elements
-from site_build import REPO, BuiltSite
+from tests.site.html_parts import article, elements
+from tests.site.site_build import REPO, BuiltSite
 
 pytestmark = pytest.mark.slow
 

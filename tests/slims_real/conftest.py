@@ -1,6 +1,6 @@
 """The SLiMS conformance suite: real SLiMS 9.7, installed by its own installer, as the oracle.
 
-Once per session: the tree (tests/slims_tree.py) is unpacked, served by one `php -S` on a
+Once per session: the tree (tests/support/slims_tree.py) is unpacked, served by one `php -S` on a
 free loopback port, and installed over HTTP (`install/api.php`: `test-connection`, then
 `do-install`) into a MariaDB database of its own (`slims_real_<hex>`, dropped at the end).
 A MariaDB user with exactly the GRANTs signup_fn/README.md documents is made for the portal;
@@ -15,7 +15,6 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,10 +23,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "signup"))
-
-from site_driver import SlimsSite, portal_user_grants
-from slims_tree import php, slims_tree, unpack
+from tests.slims_real.site_driver import SlimsSite, portal_user_grants
+from tests.support.slims_tree import php, slims_tree, unpack
 
 ADMIN_PASSWORD = "admin-" + secrets.token_hex(8)
 

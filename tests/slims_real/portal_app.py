@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
-from samples import TEST_SECRET
-from site_driver import SlimsSite
 
 from signup_fn import create_app
+from tests.slims_real.site_driver import SlimsSite
+from tests.support.samples import TEST_SECRET
 
 
 def portal_app(site: SlimsSite, folder: Path, **settings: object) -> Flask:

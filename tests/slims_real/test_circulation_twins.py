@@ -22,9 +22,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from portal_app import portal_app
-from site_driver import SlimsSite
-from slims_fixture import (
+
+from catalog.clock import now_in, today_in
+from signup_fn import extensions, slims
+from signup_fn.slims_circulation import WEEKDAY_NAMES
+from tests.slims_real.portal_app import portal_app
+from tests.slims_real.site_driver import SlimsSite
+from tests.support.slims_fixture import (
     add_holiday,
     add_loan,
     add_loan_rule,
@@ -33,12 +37,8 @@ from slims_fixture import (
     add_reserve,
     add_title_copy,
 )
-from slims_portal import librarian_client
-from web import active_account, post_form
-
-from catalog.clock import now_in, today_in
-from signup_fn import extensions, slims
-from signup_fn.slims_circulation import WEEKDAY_NAMES
+from tests.support.slims_portal import librarian_client
+from tests.support.web import active_account, post_form
 
 pytestmark = pytest.mark.mariadb
 

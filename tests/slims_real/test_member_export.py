@@ -11,9 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from portal_app import portal_app
-from site_driver import SlimsSite
-from slims_fixture import add_member
 
 from catalog.clock import today_in
 from signup_fn import db
@@ -22,6 +19,9 @@ from signup_fn.member_directory import member_directory
 from signup_fn.member_numbers import normalise_member_number
 from signup_fn.services import services
 from signup_fn.slims import as_date
+from tests.slims_real.portal_app import portal_app
+from tests.slims_real.site_driver import SlimsSite
+from tests.support.slims_fixture import add_member
 
 pytestmark = pytest.mark.mariadb
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from portal_app import portal_app
-from site_driver import SlimsSite
-from slims_fixture import add_member
-from web import new_account, post_form
+
+from tests.slims_real.portal_app import portal_app
+from tests.slims_real.site_driver import SlimsSite
+from tests.support.slims_fixture import add_member
+from tests.support.web import new_account, post_form
 
 pytestmark = pytest.mark.mariadb
 
