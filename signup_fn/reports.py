@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 
 from catalog.spreadsheet import neutralize_cell
 
-from . import db
+from . import db, review
 from .clock import library_month
 from .store.statuses import ExtensionStatus, RequestStatus
 
@@ -212,11 +212,7 @@ def build_report(
 
 # --- tables (for CSV and the command line) ---------------------------------------------------
 
-STATUS_LABELS = {
-    RequestStatus.PENDING: "menunggu",
-    RequestStatus.APPROVED: "disetujui",
-    RequestStatus.REJECTED: "ditolak",
-}
+STATUS_LABELS = review.STATUS_WORDS
 EXTENSION_STATUS_LABELS = {
     ExtensionStatus.PENDING: "menunggu",
     ExtensionStatus.GRANTED: "dikabulkan",
