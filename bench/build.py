@@ -311,9 +311,9 @@ def write_bare_project(folder: Path, loaded: LoadedCatalog, sizes: dict[str, int
         "nav": real["nav"],
         "not_in_nav": real["not_in_nav"],
     }
-    path = folder / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
-    return path
+    config_path = folder / "mkdocs.yml"
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    return config_path
 
 
 def measure_size(count: int, repeat: int, build_repeat: int, today: date) -> SizeResult:

@@ -54,6 +54,8 @@ def positional_sql(statement: Any, dialect: Any, columns: tuple[str, ...]) -> st
 def create_app() -> Flask:
     """POST /api/signup: decode the JSON, two INSERTs in one transaction, answer 202."""
     database = make_url(os.environ["PORTAL_DATABASE_URL"]).database
+    if not database:
+        raise RuntimeError("PORTAL_DATABASE_URL names no SQLite file")
     engine = db.make_engine(f"sqlite:///{database}")
     revision.init_db(engine)
     dialect = engine.dialect
