@@ -44,6 +44,7 @@ from .member_directory import (
     ImportedDirectory,
     MemberDirectory,
     MemberRecord,
+    Source,
     member_directory,
 )
 from .store.statuses import AccountStatus, RequestStatus
@@ -186,7 +187,7 @@ class Decision:
 class DirectoryInfo:
     """Which member database the evidence comes from, for the page to say so."""
 
-    source: str  # "csv" or "slims"
+    source: Source
     members: int | None = None  # imported list only
     imported_at: datetime | None = None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from flask import (
     Blueprint,
@@ -46,9 +46,9 @@ RECEIVED_BODY = b'{"status":"received"}\n'
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one post: `received`, `invalid` or `rate_limited`."""
+    """What happened to one post."""
 
-    kind: str
+    kind: Literal["received", "invalid", "rate_limited"]
     errors: dict[str, str] | None = None
     retry_after: int | None = None
 
