@@ -29,6 +29,7 @@ from alembic.script import ScriptDirectory
 
 from signup_fn import create_app, db
 from signup_fn.store import revision
+from tests.conftest import running_under_ci
 from tests.support.fresh_databases import fresh_postgres_database, sqlite_url
 from tests.support.samples import TEST_SECRET, VALID
 from tests.support.serving import (
@@ -40,6 +41,7 @@ from tests.support.serving import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_V1 = Path(__file__).resolve().parent / "schema_v1"
+SCHEMA_V1_COMMIT = "ba08d9d"  # its generate.py's COMMIT
 
 AT = datetime(2026, 11, 2, 3, 4, 5, 123456, tzinfo=UTC)
 LATER = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -345,6 +347,23 @@ def test_the_command_line_refuses_too_but_init_db_runs(tmp_path: Path) -> None:
     assert "lebih baru" in listed.stderr and "flask --app signup_fn init-db" in listed.stderr
     refused = flask(url, "init-db")  # never downgrades
     assert refused.returncode == 1 and "lebih baru" in refused.stderr
+
+
+def test_the_schema_v1_files_are_what_their_script_writes() -> None:
+    """The fixture is that commit's own schema, read from git history (CI clones it whole;
+    elsewhere a copy without that history skips)."""
+    commit = f"{SCHEMA_V1_COMMIT}^{{commit}}"
+    known = subprocess.run(["git", "cat-file", "-e", commit], cwd=ROOT, capture_output=True)
+    if known.returncode != 0:
+        reason = f"git history without commit {SCHEMA_V1_COMMIT}"
+        if running_under_ci():
+            pytest.fail(f"CI=true and {reason}", pytrace=False)
+        pytest.skip(reason)
+    script = SCHEMA_V1 / "generate.py"
+    result = subprocess.run(
+        [sys.executable, script, "--check"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_head_is_the_newest_migration_and_the_chain_is_numbered() -> None:

@@ -5,7 +5,7 @@ dialect (sqlite.sql, postgresql.sql), to upgrade it. They were generated once by
 which runs that commit's own table definitions (signup_fn/db.py, read from git) through
 SQLAlchemy's DDL compiler, the audit log's triggers included:
 
-    .venv/bin/python tests/store/schema_v1/generate.py
+    .venv/bin/python tests/store/schema_v1/generate.py [--check]
 """
 
 from __future__ import annotations
@@ -57,16 +57,44 @@ def ddl(metadata: Any, dialect_name: str) -> str:
 
     engine = create_mock_engine(f"{dialect_name}://", collect)
     metadata.create_all(engine, checkfirst=False)
+    statements = in_stable_order(statements)
     header = f"-- The schema of commit {COMMIT} (schema version 1); written by generate.py\n"
     return header + "".join(f"\n{statement};\n" for statement in statements)
 
 
-def main() -> None:
+def in_stable_order(statements: list[str]) -> list[str]:
+    """A table's indexes come from a set: each run of CREATE INDEX sorted, so every run of this
+    script writes the same files."""
+    ordered: list[str] = []
+    run: list[str] = []
+    for statement in [*statements, ""]:
+        if "INDEX" in statement.split("(")[0]:
+            run.append(statement)
+            continue
+        ordered.extend(sorted(run))
+        run = []
+        if statement:
+            ordered.append(statement)
+    return ordered
+
+
+def main() -> int:
+    """Write the files; with --check, only say whether they are what this script writes."""
+    check = sys.argv[1:] == ["--check"]
+    stale = []
     with tempfile.TemporaryDirectory() as folder:
         schema = import_schema(Path(folder))
         for dialect_name in ("sqlite", "postgresql"):
-            (HERE / f"{dialect_name}.sql").write_text(ddl(schema.metadata, dialect_name))
+            path = HERE / f"{dialect_name}.sql"
+            text = ddl(schema.metadata, dialect_name)
+            if not check:
+                path.write_text(text)
+            elif path.read_text() != text:
+                stale.append(path.name)
+    if stale:
+        print(f"not what generate.py writes: {', '.join(stale)}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -185,6 +185,6 @@ CREATE TABLE extension_requests (
 	CONSTRAINT ck_extension_status CHECK (status IN ('pending', 'granted', 'declined'))
 );
 
-CREATE UNIQUE INDEX uq_open_extension_loan ON extension_requests (loan_id) WHERE status = 'pending';
-
 CREATE INDEX ix_extension_account ON extension_requests (account_id, loan_id);
+
+CREATE UNIQUE INDEX uq_open_extension_loan ON extension_requests (loan_id) WHERE status = 'pending';
