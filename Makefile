@@ -21,10 +21,12 @@ $(STAMP): pyproject.toml requirements/dev.txt
 	$(BIN)/python -m pip install --quiet -c requirements/dev.txt -e '.[dev]'
 	touch $@
 
+# the function serves the library of mkdocs.yml (scripts/library_env.py: its PORTAL_LIBRARY_*)
 serve: $(STAMP) ## run the portal on loopback: site on :8000, function on :5000 (SQLite)
 	$(BIN)/flask --app signup_fn init-db  # the development database at the code's schema
 	@echo "Situs:  http://$(SITE_ADDR)/   Fungsi: http://$(FUNCTION_ADDR)/api/health"
 	@trap 'kill 0' INT TERM EXIT; \
+	eval "$$($(BIN)/python scripts/library_env.py --export)"; \
 	$(BIN)/gunicorn --bind $(FUNCTION_ADDR) --workers 2 "signup_fn:create_app()" & \
 	$(BIN)/mkdocs serve --dev-addr $(SITE_ADDR) & \
 	wait

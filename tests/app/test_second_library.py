@@ -5,7 +5,8 @@ The second library ("Perpustakaan Politeknik Contoh Nusantara", PPCN, in WITA) w
 mkdocs.yml (the repository's, with its own identity settings), its own resources.yml and its
 own pages; the repository's code, templates, overrides, hooks and assets are used as they are.
 Its site is built with the real `mkdocs build --strict`; its function runs in production
-(`PORTAL_*` from the environment, a real SQLite database, a real SMTP server on loopback)
+(`PORTAL_*` from the environment, the identity as scripts/library_env.py prints it from that
+mkdocs.yml, a real SQLite database, a real SMTP server on loopback)
 through a sign-up, an approval, the activation e-mail, a login, a password reset, a rejection,
 a librarian's TOTP set-up and every admin page and report reached from the admin tabs. Every
 built file, every response body, every e-mail and every command's output is searched for the
@@ -36,6 +37,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from scripts.library_env import library_settings
 from signup_fn import create_app
 from tests.site.site_build import REPO, mkdocs_build
 from tests.support.catalog_sample import MEMBERS_URL, write_catalog
@@ -275,9 +277,22 @@ class BrowserClient(FlaskClient):
 def second_function(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, smtp_server: SmtpServer
 ) -> Iterator[tuple[Flask, Recorder]]:
-    """The function deployed for the second library: production, its PORTAL_* settings."""
-    logo = tmp_path / "logo.svg"
-    logo.write_text(LOGO, encoding="utf-8")
+    """The function deployed for the second library: production, its PORTAL_* settings, the
+    identity printed by scripts/library_env.py from its mkdocs.yml."""
+    catalog = write_catalog(tmp_path / "resources.yml")
+    identity = library_settings(second_library_config(tmp_path / "site", catalog))
+    assert identity == {
+        "PORTAL_LIBRARY_NAME": NAME,
+        "PORTAL_LIBRARY_SHORT_NAME": SHORT_NAME,
+        "PORTAL_LIBRARY_EMAIL": EMAIL,
+        "PORTAL_LIBRARY_PHONE": PHONE,
+        "PORTAL_LIBRARY_ADDRESS": ADDRESS,
+        "PORTAL_LIBRARY_WEBSITE": WEBSITE,
+        "PORTAL_LIBRARY_LOGO": str(tmp_path / "site" / "docs" / "assets" / "logo.svg"),
+        "PORTAL_TIMEZONE": TIMEZONE,
+    }
+    for key, value in identity.items():
+        monkeypatch.setenv(key, value)
     settings = {
         "ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
@@ -287,16 +302,8 @@ def second_function(
         "BASE_URL": BASE_URL,
         "SMTP_URL": smtp_server.url,
         "MAIL_FROM": f"{NAME} <{EMAIL}>",
-        "CATALOG_PATH": str(write_catalog(tmp_path / "resources.yml")),
+        "CATALOG_PATH": str(catalog),
         "MIN_FILL_MS": "0",
-        "LIBRARY_NAME": NAME,
-        "LIBRARY_SHORT_NAME": SHORT_NAME,
-        "LIBRARY_EMAIL": EMAIL,
-        "LIBRARY_PHONE": PHONE,
-        "LIBRARY_ADDRESS": ADDRESS,
-        "LIBRARY_WEBSITE": WEBSITE,
-        "LIBRARY_LOGO": str(logo),
-        "TIMEZONE": TIMEZONE,
     }
     for key, value in settings.items():
         monkeypatch.setenv(f"PORTAL_{key}", value)
