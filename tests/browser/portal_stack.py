@@ -20,7 +20,6 @@ SPKI hash).
 from __future__ import annotations
 
 import functools
-import os
 import ssl
 import subprocess
 import sys
@@ -45,6 +44,7 @@ from tests.support.serving import (
     server_environment,
     start_server,
 )
+from tests.support.site_build import mkdocs_build
 from tests.support.smtp_server import SmtpServer, running_smtp_server
 
 PORTAL_MODES = ("development", "deployed")
@@ -110,16 +110,7 @@ def build_site(config: Path, site_dir: Path, catalog: Path, *, strict: bool = Tr
 
     `strict=False` is for synthetic catalogs: the hand-written pages link to real resources.
     """
-    env = {**os.environ, "PORTAL_CATALOG": str(catalog), "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site_dir)]
-    result = subprocess.run(
-        [*command, "--strict"] if strict else command,
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = mkdocs_build(config, catalog, site_dir=site_dir, strict=strict)
     if result.returncode != 0:
         raise RuntimeError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
 

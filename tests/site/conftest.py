@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from tests.site.site_build import GOOD_CATALOG, BuiltSite, mkdocs_build, write_config
+from tests.site.site_build import GOOD_CATALOG, BuiltSite, write_config
+from tests.support.site_build import mkdocs_build
 
 from catalog.loader import load_catalog
 from catalog.site_settings import SiteSettings

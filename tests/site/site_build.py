@@ -1,4 +1,5 @@
-"""Building a fixture catalog into a temporary site with the real `mkdocs build --strict`.
+"""Building a fixture catalog into a temporary site with the real `mkdocs build --strict`
+(`tests.support.site_build.mkdocs_build`).
 
 The build uses its own copy of mkdocs.yml (own docs_dir with only the catalog pages' assets
 and a stub account page, own nav) so it depends on no hand-written page of docs/.
@@ -71,15 +72,3 @@ def write_config(folder: Path) -> Path:
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     return path
 
-
-def mkdocs_build(config: Path, catalog: Path) -> subprocess.CompletedProcess[str]:
-    """Run `mkdocs build --strict` on `config` with PORTAL_CATALOG pointing at `catalog`."""
-    env = {**os.environ, "PORTAL_CATALOG": str(catalog), "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.site.site_build import BAD_CATALOG, GOOD_CATALOG, REPO, BuiltSite, mkdocs_build, write_config
+from tests.site.site_build import BAD_CATALOG, GOOD_CATALOG, REPO, BuiltSite, write_config
+from tests.support.site_build import mkdocs_build
 
 from catalog.exports import neutralize_cell
 from catalog.links import page_url, root_of

@@ -21,7 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 from tests.site.html_parts import Element, article, elements
-from tests.site.site_build import GOOD_CATALOG, REPO, mkdocs_build, write_config
+from tests.site.site_build import GOOD_CATALOG, REPO, write_config
+from tests.support.site_build import mkdocs_build
 
 OWN_FILES = (
     "layanan-daring.md",

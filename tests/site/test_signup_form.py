@@ -31,6 +31,7 @@ import time_machine
 import yaml
 
 from signup_fn.member_numbers import MEMBER_NUMBER_PATTERN
+from tests.support.site_build import mkdocs_build
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
@@ -231,11 +232,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     full = all(path.exists() for path in FULL_SITE_NEEDS)
     config_file = REPO / "mkdocs.yml" if full else write_minimal_site(workdir, config)
     out = workdir / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file),
-         "-d", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
+    result = mkdocs_build(config_file, site_dir=out)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stderr[-4000:]}"
     return BuiltSite(out, config, full)
 

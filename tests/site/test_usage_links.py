@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 from tests.site.html_parts import article, elements
-from tests.site.site_build import FUNCTION_URL, GOOD_CATALOG, BuiltSite, mkdocs_build, write_config
+from tests.site.site_build import FUNCTION_URL, GOOD_CATALOG, BuiltSite, write_config
+from tests.support.site_build import mkdocs_build
 
 from catalog.links import resource_link
 
