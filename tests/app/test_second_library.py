@@ -39,10 +39,10 @@ from werkzeug.test import TestResponse
 
 from scripts.library_env import library_settings
 from signup_fn import create_app
-from tests.site.site_build import REPO, mkdocs_build
 from tests.support.catalog_sample import MEMBERS_URL, write_catalog
 from tests.support.fixtures import engine_of
 from tests.support.samples import LIBRARY, VALID
+from tests.support.site_build import REPO, mkdocs_build
 from tests.support.slims_export import export_text, member_row
 from tests.support.smtp_server import SmtpServer
 from tests.support.web import post_form
