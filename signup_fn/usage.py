@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, current_app, request
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from . import clock, db
 from .catalog_source import CatalogUnavailable, current_catalog
@@ -45,6 +46,12 @@ bp = Blueprint("usage", __name__, url_prefix="/api")
 
 DOUBLE_CLICK_SECONDS = 30
 MAX_RESOURCE_ID = 64
+
+
+# Per database, the day before which this process last deleted the visits: the days before
+# are purged by a process's first count of each day, not by every count (a purge rolled back
+# with its transaction is redone by `privacy purge`, which runs daily).
+PURGED_BEFORE: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
 
 class Outcome(Enum):
@@ -83,7 +90,7 @@ class Visit:
 
 def current_visit(resource_id: str) -> Visit | None:
     """The current request for `resource_id` as a visit; None for a robot (never counted)."""
-    user_agent = request.user_agent.string
+    user_agent = request.environ.get("HTTP_USER_AGENT", "")  # as request.user_agent.string
     if is_robot(user_agent):
         return None
     secret = current_app.config["SECRET_KEY"]
@@ -118,7 +125,10 @@ def count_visit(connection: Connection | db.DriverTransaction, visit: Visit | No
         now=visit.now,
         cutoff=visit.now - timedelta(seconds=DOUBLE_CLICK_SECONDS),
     )
-    db.purge_visits(connection, before_day=visit.day)
+    engine = services().engine
+    if PURGED_BEFORE.get(engine) != visit.day:
+        db.purge_visits(connection, before_day=visit.day)
+        PURGED_BEFORE[engine] = visit.day
     if not (first or counted):
         return Outcome.DOUBLE_CLICK
     db.add_usage(connection, visit.resource_id, visit.month, unique=first)

@@ -52,7 +52,8 @@ class RobotMatcher:
     - the `^...` patterns as one regex, tried at the start only (`match`);
     - the plain-text patterns as one regex shaped as a trie (`trie_regex`), searched in the
       lower-cased user agent;
-    - every other pattern only where its longest literal text (`required_text`) is present.
+    - every other pattern only where its longest literal text (`required_text`) is present
+      (all those texts also as one trie regex: most user agents have none of them).
 
     Case-insensitive matching is comparing lower-cased text for ASCII only: a user agent
     with any other character is tested by every pattern's own `search` (`searches`).
@@ -60,6 +61,7 @@ class RobotMatcher:
 
     anchored: Search
     plain: Search
+    required: Search
     confirmed: tuple[tuple[str, Search], ...]
     searches: tuple[Search, ...]
 
@@ -69,8 +71,9 @@ class RobotMatcher:
         if not user_agent.isascii():
             return any(search(user_agent) for search in self.searches)
         lowered = user_agent.lower()
-        return self.plain(lowered) is not None or any(
-            text in lowered and confirm(user_agent) for text, confirm in self.confirmed
+        return self.plain(lowered) is not None or (
+            self.required(lowered) is not None
+            and any(text in lowered and confirm(user_agent) for text, confirm in self.confirmed)
         )
 
 
@@ -132,6 +135,7 @@ def robot_matcher() -> RobotMatcher:
     return RobotMatcher(
         anchored=re.compile(one_regex, re.IGNORECASE).match,
         plain=re.compile(trie_regex(plain)).search,
+        required=re.compile(trie_regex([text for text, _ in confirmed])).search,
         confirmed=tuple(confirmed),
         searches=tuple(searches),
     )
