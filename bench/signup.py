@@ -50,7 +50,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 WORKERS = 4
 TARGET_RATIO = 0.6  # of the write floor's requests/s (the decided target)
 TARGET_P99_MS = 30.0
-LIMIT_OFF = "0"  # a count of 0 turns a rate limit off (signup_fn/ratelimit.py)
+LIMIT_OFF = "0"  # a count of 0 turns a rate limit off (signup_fn/web/ratelimit.py)
 WRK_SCRIPT = BENCH_DIR / "wrk_load.lua"
 # mode "use": a desktop browser's user agent (not a robot), made unique per visitor
 VISITOR_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0"

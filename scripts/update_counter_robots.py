@@ -1,8 +1,8 @@
-"""Refresh the vendored COUNTER-Robots list (signup_fn/robots/) from its maintainers.
+"""Refresh the vendored COUNTER-Robots list (signup_fn/resources/robots/) from its maintainers.
 
 Downloads COUNTER_Robots_list.json of the newest commit on the list's main branch, refuses it
 when any pattern is missing or does not compile, writes it and records the commit and its date
-in signup_fn/robots/README.md. Review the diff before committing.
+in signup_fn/resources/robots/README.md. Review the diff before committing.
 
     python scripts/update_counter_robots.py
 """
@@ -15,7 +15,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from signup_fn.robots import ROBOTS_DIR, load_patterns
+from signup_fn.resources.robots import ROBOTS_DIR, load_patterns
 
 REPOSITORY = "atmire/COUNTER-Robots"
 FILE_NAME = "COUNTER_Robots_list.json"

@@ -15,33 +15,25 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
-    admin,
-    admin_auth,
-    admin_extensions,
-    admin_layout,
-    admin_reports,
-    auth_session,
-    cli,
-    db,
-    errors,
-    forms,
-    headers,
-    ids,
-    library,
-    loans,
-    mail,
-    members,
-    meta,
-    patron_auth,
-    signup,
-    usage,
-)
+from . import cli, db, library
+from .api import meta
+from .api import views as signup
+from .auth import admin_views as admin_auth
+from .auth import patron_views as patron_auth
+from .auth import sessions as auth_session
 from .config import ConfigError, check_production, load_config
-from .csrf import SameOriginCSRFProtect
-from .ratelimit import make_limiter
+from .loans import admin_views as admin_extensions
+from .loans import patron_views as loans
+from .mail import outbox as mail
+from .reports import views as admin_reports
+from .resources import usage
+from .resources import views as members
+from .review import views as admin
 from .services import Services, install
 from .store import revision
+from .web import admin_layout, errors, forms, headers, ids
+from .web.csrf import SameOriginCSRFProtect
+from .web.ratelimit import make_limiter
 
 __all__ = ["ConfigError", "create_app"]
 

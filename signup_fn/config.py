@@ -73,7 +73,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_ADDRESS_WINDOW": 3600,
     "RATE_LIMIT_MEMBER_COUNT": 5,
     "RATE_LIMIT_MEMBER_WINDOW": 86400,
-    # counted uses of resources (usage.py): requests per client address per window
+    # counted uses of resources (resources/usage.py): requests per client address per window
     "RATE_LIMIT_USE_COUNT": 60,
     "RATE_LIMIT_USE_WINDOW": 60,
     "MIN_FILL_MS": 3000,

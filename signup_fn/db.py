@@ -1127,7 +1127,7 @@ def mark_mail_failed(
 
 # --- resource clicks, and a person's data for privacy requests --------------------------
 
-# Uses of each resource per library month, counted by the COUNTER rules of usage.py:
+# Uses of each resource per library month, counted by the COUNTER rules of resources/usage.py:
 # Total_Item_Requests and Unique_Item_Requests (NULL for months counted before visitors were
 # known: the clicks of the former `resource_clicks` table). Nothing about who used it.
 resource_usage = Table(

@@ -9,7 +9,7 @@ module that registers routes but needs a heavy module only inside its views bind
     if TYPE_CHECKING:
         from . import review
     else:
-        review = deferred("signup_fn.review")
+        review = deferred("signup_fn.review.service")
 """
 
 from __future__ import annotations

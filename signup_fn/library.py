@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, send_file
 
 from . import clock
 from .config import LOGO_TYPES, ConfigError
-from .mail import InvalidAddress, checked_address
+from .mail.outbox import InvalidAddress, checked_address
 
 EXTENSION = "library"
 LOGO_MAX_AGE = 86400

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from sqlalchemy import Engine
 
-from .ratelimit import Limiter
+from .web.ratelimit import Limiter
 
 EXTENSION_KEY = "signup_fn"
 

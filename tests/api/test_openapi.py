@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, assume, given, settings
 
-from signup_fn import validation
+from signup_fn.api import schema as validation
+from signup_fn.api.schema import SignupRequest
 from signup_fn.typed_text import first_refusal
-from signup_fn.validation import SignupRequest
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn.validation import unknown_fields_message
+from signup_fn.api.schema import unknown_fields_message
 from tests.support.samples import FORM, VALID
 from tests.support.stored import audit_rows, requests_stored
 

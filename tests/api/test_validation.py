@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from signup_fn.validation import UNKNOWN_FIELDS, unknown_fields_message
+from signup_fn.api.schema import UNKNOWN_FIELDS, unknown_fields_message
 from tests.support.samples import FORM, VALID
 from tests.support.stored import audit_rows, requests_stored
 

@@ -13,7 +13,9 @@ import pytest
 import time_machine
 from flask import Flask
 
-from signup_fn import accounts, db, reports
+from signup_fn import db
+from signup_fn.auth import accounts
+from signup_fn.reports import service as reports
 from signup_fn.services import services
 from tests.support.catalog_sample import catalog_text, resource, write_catalog
 from tests.support.review_helpers import add_request

@@ -11,8 +11,9 @@ import pyotp
 import pytest
 from flask import Flask
 
-from signup_fn import librarians, mail
+from signup_fn.auth import librarians
 from signup_fn.library import Library
+from signup_fn.mail import outbox as mail
 from signup_fn.passwords import PasswordRejected, check_policy
 
 LOGO = "<svg xmlns='http://www.w3.org/2000/svg' width='8' height='8'/>"

@@ -94,8 +94,8 @@ def test_no_link_token_reaches_the_logs(deployed: DeployedFunction, smtp: SmtpSe
 
 
 def test_links_carry_their_token_in_the_query_only() -> None:
-    from signup_fn.accounts import activation_path, reset_path
-    from signup_fn.librarians import setup_path
+    from signup_fn.auth.accounts import activation_path, reset_path
+    from signup_fn.auth.librarians import setup_path
 
     for path in (activation_path("abc"), reset_path("abc"), setup_path("abc")):
         assert urlsplit(path).query == "token=abc"

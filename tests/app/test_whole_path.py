@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import auth_session
+from signup_fn.auth import sessions as auth_session
 from tests.support.audit_trail import leaks
 from tests.support.catalog_sample import MEMBERS_URL, SECOND_MEMBERS_URL, write_catalog
 from tests.support.review_helpers import librarian_login

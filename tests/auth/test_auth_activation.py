@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from signup_fn import db
-from signup_fn.tokens import Purpose
+from signup_fn.auth.tokens import Purpose
 from tests.support.smtp_server import SmtpServer
 from tests.support.stored import audit_rows, rows
 from tests.support.web import (

@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from signup_fn import accounts, db
+from signup_fn import db
+from signup_fn.auth import accounts
 from signup_fn.services import services
 from tests.support.stored import audit_rows
 from tests.support.web import (

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db, tokens
+from signup_fn import db
+from signup_fn.auth import tokens
 from signup_fn.services import services
 from tests.support.web import PASSWORD, active_account, login, new_account, post_form
 

@@ -16,8 +16,8 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
+from signup_fn.auth.login_guard import DEVICE_COOKIES
 from signup_fn.config import DEFAULTS
-from signup_fn.login_guard import DEVICE_COOKIES
 from tests.support.review_helpers import add_librarian
 from tests.support.stored import audit_rows
 from tests.support.web import CSRF_FIELD, PASSWORD, active_account, csrf_token, login, post_form

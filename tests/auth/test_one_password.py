@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from signup_fn import db
-from signup_fn.one_password import slims_password_hash
+from signup_fn.auth.one_password import slims_password_hash
 from signup_fn.passwords import PasswordRejected
 from tests.support.slims_fixture import fresh_slims_database
 from tests.support.slims_portal import Slims, down_slims_url, slims_for_module

@@ -9,8 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from signup_fn import accounts, db
-from signup_fn.auth_session import COOKIE_NAME
+from signup_fn import db
+from signup_fn.auth import accounts
+from signup_fn.auth.sessions import COOKIE_NAME
 from signup_fn.services import services
 from tests.support.stored import audit_rows
 from tests.support.web import PASSWORD, active_account, login, post_form, session_cookie

@@ -8,8 +8,8 @@ from datetime import timedelta
 from flask import Flask
 
 from signup_fn import db
+from signup_fn.auth.tokens import Purpose, consume, issue, peek
 from signup_fn.services import services
-from signup_fn.tokens import Purpose, consume, issue, peek
 from tests.support.stored import rows
 
 

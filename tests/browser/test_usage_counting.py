@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, BrowserContext
 from sqlalchemy import create_engine, select
 
 from signup_fn import create_app, db
-from signup_fn.auth_session import COOKIE_NAME
+from signup_fn.auth.sessions import COOKIE_NAME
 from tests.browser.portal_stack import Portal, running_portal
 from tests.browser.vendor_server import running_vendor
 from tests.support.catalog_sample import resource

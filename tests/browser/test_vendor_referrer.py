@@ -18,7 +18,7 @@ from playwright.sync_api import Browser
 from werkzeug.serving import make_server
 
 from signup_fn import create_app
-from signup_fn.auth_session import COOKIE_NAME
+from signup_fn.auth.sessions import COOKIE_NAME
 from tests.browser.vendor_server import running_vendor
 from tests.support.catalog_sample import catalog_text, resource, write_catalog
 from tests.support.fresh_databases import sqlite_url

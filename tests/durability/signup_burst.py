@@ -26,7 +26,7 @@ from tests.support.samples import VALID
 
 REQUEST_TIMEOUT = 10.0
 RETRY_PAUSE = 0.05
-LIMIT_OFF = "0"  # a count of 0 turns a rate limit off (signup_fn/ratelimit.py)
+LIMIT_OFF = "0"  # a count of 0 turns a rate limit off (signup_fn/web/ratelimit.py)
 
 
 def burst_settings(database_url: str) -> dict[str, str]:

@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db, mail, slims_write
-from signup_fn.extensions import tanggal
-from signup_fn.slims import extend_loan, loan_states, make_slims_engine
+from signup_fn import db
+from signup_fn.loans.renewals import tanggal
+from signup_fn.mail import outbox as mail
+from signup_fn.slims import write as slims_write
+from signup_fn.slims.connection import extend_loan, loan_states, make_slims_engine
 from tests.support.slims_fixture import (
     add_loan_rule,
     add_member_type,

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from flask import Flask
 
-from signup_fn.slims import Loan
+from signup_fn.slims.connection import Loan
 from tests.support.slims_fixture import fresh_slims_database, library_today
 from tests.support.slims_portal import Slims, down_slims_url, slims_for_module
 from tests.support.web import active_account

@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from signup_fn import db, mail
+from signup_fn import db
 from signup_fn.config import ConfigError
+from signup_fn.mail import outbox as mail
 from signup_fn.services import services
 from tests.support.smtp_server import SmtpServer, free_port, make_smtp_server
 from tests.support.stored import audit_rows, rows

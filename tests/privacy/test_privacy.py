@@ -10,9 +10,12 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select, update
 
-from signup_fn import accounts, auth_session, db, mail
-from signup_fn.ratelimit import limit_key
+from signup_fn import db
+from signup_fn.auth import accounts
+from signup_fn.auth import sessions as auth_session
+from signup_fn.mail import outbox as mail
 from signup_fn.services import services
+from signup_fn.web.ratelimit import limit_key
 from tests.support.audit_trail import block_audit_inserts
 from tests.support.samples import VALID
 from tests.support.stored import audit_rows, count, requests_stored, rows

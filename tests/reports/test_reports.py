@@ -12,7 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db, reports
+from signup_fn import db
+from signup_fn.reports import service as reports
 from signup_fn.services import services
 from tests.support.review_helpers import add_request, librarian_login, set_request_times
 from tests.support.stored import audit_rows

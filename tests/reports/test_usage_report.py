@@ -15,7 +15,7 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import charts
+from signup_fn.reports import charts
 from tests.support.catalog_sample import write_catalog
 from tests.support.review_helpers import librarian_login
 from tests.support.stored import audit_rows

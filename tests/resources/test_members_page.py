@@ -10,7 +10,7 @@ from flask import Flask
 
 from catalog.loader import load_catalog
 from catalog.models import Access
-from signup_fn.catalog_source import DEFAULT_CATALOG_PATH
+from signup_fn.resources.catalog_source import DEFAULT_CATALOG_PATH
 from tests.support.catalog_sample import catalog_text, write_catalog
 from tests.support.web import active_account, login, post_form
 

@@ -13,7 +13,7 @@ import time_machine
 from flask import Flask
 
 from signup_fn import clock, db
-from signup_fn.robots import LIST_FILE, is_robot, load_patterns
+from signup_fn.resources.robots import LIST_FILE, is_robot, load_patterns
 from tests.support.catalog_sample import write_catalog
 from tests.support.stored import rows
 from tests.support.web import active_account
@@ -106,7 +106,7 @@ def test_the_vendored_robot_list_is_complete_and_compiles() -> None:
 def test_the_split_matcher_answers_as_one_regex_of_the_list() -> None:
     import re
 
-    from signup_fn.robots import required_text, robot_matcher
+    from signup_fn.resources.robots import required_text, robot_matcher
 
     whole = re.compile("|".join(f"(?:{p})" for p in load_patterns()), re.IGNORECASE)
     samples = [BROWSER, OTHER_BROWSER, "", "x", "Java/1.8.0_151", "okhttp/4.9.0", "oaDOI",

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from signup_fn.member_check import (
+from signup_fn.review.member_check import (
     check_request,
     compare_emails,
     compare_names,
@@ -18,7 +18,7 @@ from signup_fn.member_check import (
     evaluate,
     name_tokens,
 )
-from signup_fn.member_directory import MemberRecord, member_directory
+from signup_fn.slims.directory import MemberRecord, member_directory
 from tests.support.slims_export import export_text, member_row
 
 TODAY = date(2026, 3, 1)

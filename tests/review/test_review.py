@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from signup_fn import db
+from signup_fn.auth.tokens import hash_token
 from signup_fn.services import services
-from signup_fn.tokens import hash_token
 from tests.support.review_helpers import (
     ACTIVATION_LINK,
     add_request,

@@ -10,13 +10,13 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from signup_fn import db
-from signup_fn.member_directory import (
+from signup_fn.services import services
+from signup_fn.slims.directory import (
     DirectoryUnavailable,
     ImportedDirectory,
     MemberRecord,
     member_directory,
 )
-from signup_fn.services import services
 from tests.support.slims_export import export_text, member_row
 from tests.support.stored import audit_rows, rows
 

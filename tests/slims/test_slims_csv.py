@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from signup_fn.slims_csv import COLUMNS, MAX_EXPORT_BYTES, MemberCsvError, parse_export, unescape
+from signup_fn.slims.member_csv import (
+    COLUMNS,
+    MAX_EXPORT_BYTES,
+    MemberCsvError,
+    parse_export,
+    unescape,
+)
 from tests.support.slims_export import export_text, member_row
 
 

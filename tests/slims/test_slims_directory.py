@@ -12,13 +12,13 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from signup_fn.member_directory import (
+from signup_fn.slims.connection import SlimsUnavailable, make_slims_engine, slims_connection
+from signup_fn.slims.directory import (
     DirectoryUnavailable,
     MemberRecord,
     SlimsDirectory,
     member_directory,
 )
-from signup_fn.slims import SlimsUnavailable, make_slims_engine, slims_connection
 from tests.support.slims_fixture import (
     add_member,
     add_member_type,

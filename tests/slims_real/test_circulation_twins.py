@@ -24,8 +24,9 @@ import pytest
 import sqlalchemy as sa
 
 from catalog.clock import now_in, today_in
-from signup_fn import extensions, slims
-from signup_fn.slims_circulation import WEEKDAY_NAMES
+from signup_fn.loans import renewals as extensions
+from signup_fn.slims import connection as slims
+from signup_fn.slims.circulation import WEEKDAY_NAMES
 from tests.slims_real.portal_app import portal_app
 from tests.slims_real.site_driver import SlimsSite
 from tests.support.slims_fixture import (

@@ -14,11 +14,11 @@ import sqlalchemy as sa
 
 from catalog.clock import today_in
 from signup_fn import db
-from signup_fn.member_check import expiry_evidence
-from signup_fn.member_directory import member_directory
 from signup_fn.member_numbers import normalise_member_number
+from signup_fn.review.member_check import expiry_evidence
 from signup_fn.services import services
-from signup_fn.slims import as_date
+from signup_fn.slims.connection import as_date
+from signup_fn.slims.directory import member_directory
 from tests.slims_real.portal_app import portal_app
 from tests.slims_real.site_driver import SlimsSite
 from tests.support.slims_fixture import add_member

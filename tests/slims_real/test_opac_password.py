@@ -104,7 +104,7 @@ def test_the_refused_passwords_really_fail_in_slims(slims_site: SlimsSite) -> No
     # value, as a naive portal would), SLiMS' login refuses each of them.
     import bcrypt
 
-    from signup_fn.one_password import BCRYPT_COST
+    from signup_fn.auth.one_password import BCRYPT_COST
 
     for case, (password, _) in sorted(REFUSED.items()):
         member_id = slims_member(slims_site)

@@ -31,7 +31,7 @@ DUPLICATES = 50
 DUPLICATE_MEMBER_ID = "D2024000001"
 WORKERS = 4
 REQUEST_TIMEOUT = 30.0
-LIMIT_OFF = "0"  # a count of 0 turns a rate limit off (signup_fn/ratelimit.py)
+LIMIT_OFF = "0"  # a count of 0 turns a rate limit off (signup_fn/web/ratelimit.py)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from signup_fn.slims_csv import COLUMNS
+from signup_fn.slims.member_csv import COLUMNS
 from tests.support.slims_fixture import library_today
 
 MYSQL_ESCAPES = {"\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -11,9 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
-from signup_fn import accounts, auth_session, db
+from signup_fn import db
+from signup_fn.auth import accounts
+from signup_fn.auth import sessions as auth_session
+from signup_fn.auth.tokens import Purpose
 from signup_fn.services import services
-from signup_fn.tokens import Purpose
 
 PASSWORD = "kuda baterai staples benar"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')

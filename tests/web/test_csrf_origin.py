@@ -1,4 +1,4 @@
-"""The same-origin check of the HTML forms (signup_fn/csrf.py), in production over HTTPS.
+"""The same-origin check of the HTML forms (signup_fn/web/csrf.py), in production over HTTPS.
 
 A form post counts as this origin's when `Sec-Fetch-Site` says `same-origin` (or `none`), else
 when `Origin` is this origin, else when `Referer` is; over HTTPS a post with none of the three

@@ -1,0 +1,1 @@
+"""The public API, SOP step 1: POST /api/signup, its schema, GET /api/health."""

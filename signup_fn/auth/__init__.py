@@ -1,0 +1,1 @@
+"""Who is logged in: sessions, passwords, tokens, patrons' and librarians' accounts."""

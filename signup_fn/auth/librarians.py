@@ -1,0 +1,234 @@
+"""Librarian accounts: separate from patrons, set up through a single-use link, optional TOTP.
+
+`flask --app signup_fn librarian add USERNAME [--email E]` prints the setup link once;
+`librarian disable USERNAME` ends every session of that librarian at once;
+`librarian reset USERNAME` (lost password or authenticator) clears the password and TOTP, ends
+every session and prints a new setup link once. Audit actor: `librarian:<id>`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import click
+import pyotp
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import Connection
+
+from .. import db, library
+from ..clock import expiry_text
+from ..mail import outbox as mail
+from ..passwords import check_policy, hash_password, needs_rehash
+from ..services import services
+from ..store.statuses import Purpose, SessionKind
+from ..typed_text import CLI_TEXT
+from . import login_guard
+from . import sessions as auth_session
+from .tokens import consume, issue, link_path, peek
+
+KIND = SessionKind.LIBRARIAN
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+
+
+class SetupError(Exception):
+    """The setup link is unknown, used, superseded or expired."""
+
+
+def actor(librarian_id: int) -> str:
+    return f"{KIND}:{librarian_id}"
+
+
+def setup_path(token: str) -> str:
+    return link_path("/admin/setup", token)
+
+
+def add_librarian(connection: Connection, username: str, email: str | None) -> tuple[int, str]:
+    """A new librarian without a password; returns (id, raw setup token)."""
+    librarian_id = db.insert_librarian(connection, username=username, email=email)
+    lifetime = timedelta(hours=current_app.config["LIBRARIAN_SETUP_HOURS"])
+    token = issue(connection, Purpose.LIBRARIAN_SETUP, librarian_id, lifetime)
+    db.add_audit(
+        connection, action="librarian_added", outcome="ok", actor="cli", reason=actor(librarian_id)
+    )
+    return librarian_id, token
+
+
+def librarian_for_token(connection: Connection, token: str) -> dict[str, Any]:
+    librarian_id = peek(connection, Purpose.LIBRARIAN_SETUP, token)
+    librarian = db.get_librarian(connection, librarian_id) if librarian_id is not None else None
+    if librarian is None or not librarian["active"]:
+        raise SetupError()
+    return librarian
+
+
+def totp_uri(secret: str, username: str) -> str:
+    """The otpauth:// URI an authenticator app takes (typed or pasted; no QR service); its
+    issuer is the library's short name."""
+    issuer = library.current().short_name
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
+
+
+def totp_step(secret: str, code: str) -> int | None:
+    """The time step `code` is valid for (now, or one step either side), else None."""
+    code = code.strip().replace(" ", "")
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = db.utcnow()
+    for drift in (0, -1, 1):
+        moment = now + timedelta(seconds=drift * totp.interval)
+        if totp.verify(code, for_time=moment, valid_window=0):
+            return totp.timecode(moment)
+    return None
+
+
+def complete_setup(
+    connection: Connection, token: str, password: str, totp_secret: str | None
+) -> int:
+    """Set the password (and the TOTP secret, already confirmed by a code) through the link.
+    Raises PasswordRejected (link left unused) or SetupError."""
+    librarian = librarian_for_token(connection, token)
+    password = check_policy(
+        password, username=librarian["username"], words=library.current().password_words()
+    )
+    if consume(connection, Purpose.LIBRARIAN_SETUP, token) != librarian["id"]:
+        raise SetupError()
+    db.update_librarian(
+        connection,
+        librarian["id"],
+        password_hash=hash_password(password),
+        totp_secret=totp_secret,
+        totp_last_step=None,
+    )
+    auth_session.revoke_sessions(connection, KIND, librarian["id"])
+    db.add_audit(
+        connection,
+        action="librarian_setup",
+        outcome="ok",
+        actor=actor(librarian["id"]),
+        reason="totp" if totp_secret else None,
+    )
+    return librarian["id"]
+
+
+def authenticate(connection: Connection, username: str, password: str, code: str) -> int | None:
+    """The librarian id when password (and TOTP code, once enrolled) are right, else None."""
+    username = username.strip().lower()
+    librarian = db.find_librarian(connection, username) if len(username) <= 64 else None
+    candidate = None
+    if librarian is not None:
+        secret = librarian["totp_secret"]
+
+        def second_factor() -> bool:
+            step = totp_step(secret, code)
+            return step is not None and db.advance_totp_step(connection, librarian["id"], step)
+
+        candidate = login_guard.Candidate(
+            librarian["id"],
+            librarian["password_hash"],
+            None if librarian["active"] else "disabled",
+            second_factor if secret else None,
+        )
+    librarian_id = login_guard.authenticate(
+        connection, kind=KIND, username=username, user=candidate, password=password
+    )
+    if librarian_id is not None and librarian and needs_rehash(librarian["password_hash"]):
+        db.update_librarian(connection, librarian_id, password_hash=hash_password(password))
+    return librarian_id
+
+
+def reset_librarian(connection: Connection, librarian_id: int, *, by: str) -> tuple[str, int]:
+    """Recovery: the password and the TOTP secret stop working now, every session ends, and a
+    new setup link (its older ones stop) lets the librarian set a password and enrol TOTP
+    again. Returns (raw setup token, sessions ended)."""
+    db.update_librarian(
+        connection, librarian_id, password_hash=None, totp_secret=None, totp_last_step=None
+    )
+    ended = auth_session.revoke_sessions(connection, KIND, librarian_id)
+    lifetime = timedelta(hours=current_app.config["LIBRARIAN_SETUP_HOURS"])
+    token = issue(connection, Purpose.LIBRARIAN_SETUP, librarian_id, lifetime)
+    db.add_audit(
+        connection, action="librarian_reset", outcome="ok", actor=by, reason=actor(librarian_id)
+    )
+    return token, ended
+
+
+def disable_librarian(connection: Connection, librarian_id: int, *, by: str) -> int:
+    """Disable and end every session now; returns how many sessions ended."""
+    db.update_librarian(connection, librarian_id, active=False)
+    db.revoke_tokens(connection, (Purpose.LIBRARIAN_SETUP,), librarian_id)
+    ended = auth_session.revoke_sessions(connection, KIND, librarian_id)
+    db.add_audit(
+        connection, action="librarian_disabled", outcome="ok", actor=by, reason=actor(librarian_id)
+    )
+    return ended
+
+
+librarian_cli = AppGroup("librarian", help="Akun pustakawan: tambah, nonaktifkan, atur ulang.")
+
+
+@librarian_cli.command("add")
+@click.argument("username", type=CLI_TEXT)
+@click.option("--email", default=None, help="Alamat e-mail pustakawan (opsional).")
+def add_command(username: str, email: str | None) -> None:
+    """Tambah pustakawan dan cetak tautan penyiapan sekali pakai (ditampilkan sekali)."""
+    username = username.strip().lower()
+    if not USERNAME.fullmatch(username):
+        raise click.BadParameter(
+            "2–64 huruf kecil a–z, angka, titik, garis bawah atau tanda hubung.",
+            param_hint="USERNAME",
+        )
+    if email is not None:
+        try:
+            email = mail.checked_address(email)
+        except mail.InvalidAddress:
+            raise click.BadParameter("alamat e-mail tidak valid.", param_hint="--email") from None
+    with db.transaction(services().engine) as connection:
+        if db.find_librarian(connection, username) is not None:
+            raise click.ClickException(f"Pustakawan {username!r} sudah ada.")
+        _, token = add_librarian(connection, username, email)
+    hours = current_app.config["LIBRARIAN_SETUP_HOURS"]
+    click.echo(f"Pustakawan {username} ditambahkan.")
+    until = expiry_text(timedelta(hours=hours))
+    click.echo(
+        f"Tautan untuk membuat kata sandi (sekali pakai, berlaku {hours} jam, sampai {until}):"
+    )
+    click.echo(mail.public_url(setup_path(token)))
+
+
+@librarian_cli.command("disable")
+@click.argument("username", type=CLI_TEXT)
+def disable_command(username: str) -> None:
+    """Nonaktifkan pustakawan dan akhiri sesinya saat itu juga."""
+    with db.transaction(services().engine) as connection:
+        librarian = db.find_librarian(connection, username.strip().lower())
+        if librarian is None:
+            raise click.ClickException(f"Pustakawan {username!r} tidak ditemukan.")
+        ended = disable_librarian(connection, librarian["id"], by="cli")
+    click.echo(f"Pustakawan {librarian['username']} dinonaktifkan; {ended} sesi diakhiri.")
+
+
+@librarian_cli.command("reset")
+@click.argument("username", type=CLI_TEXT)
+def reset_command(username: str) -> None:
+    """Pemulihan: hapus kata sandi dan autentikator, akhiri sesi, cetak tautan penyiapan."""
+    with db.transaction(services().engine) as connection:
+        librarian = db.find_librarian(connection, username.strip().lower())
+        if librarian is None:
+            raise click.ClickException(f"Pustakawan {username!r} tidak ditemukan.")
+        if not librarian["active"]:
+            raise click.ClickException(f"Pustakawan {librarian['username']} nonaktif.")
+        token, ended = reset_librarian(connection, librarian["id"], by="cli")
+    hours = current_app.config["LIBRARIAN_SETUP_HOURS"]
+    click.echo(
+        f"Kata sandi dan autentikator pustakawan {librarian['username']} dihapus; "
+        f"{ended} sesi diakhiri."
+    )
+    until = expiry_text(timedelta(hours=hours))
+    click.echo(
+        f"Tautan untuk membuat kata sandi baru (sekali pakai, berlaku {hours} jam, sampai {until}):"
+    )
+    click.echo(mail.public_url(setup_path(token)))

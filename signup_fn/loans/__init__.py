@@ -1,0 +1,1 @@
+"""Loans and renewals (Perpanjangan), for patrons and librarians."""

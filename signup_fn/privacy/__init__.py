@@ -1,0 +1,1 @@
+"""Personal data requests (UU PDP) and the purge."""

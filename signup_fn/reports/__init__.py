@@ -1,0 +1,1 @@
+"""The librarians' figures: requests, procedure times, uses (COUNTER)."""

@@ -1,0 +1,1 @@
+"""The patrons' resources: /members, /go/<id> and counted uses."""

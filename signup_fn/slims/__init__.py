@@ -1,0 +1,1 @@
+"""The library system (SLiMS): its database, the member list, circulation."""

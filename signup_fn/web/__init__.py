@@ -1,0 +1,1 @@
+"""Shared HTML plumbing: headers, errors, CSRF, forms, rate limits, ids, the admin tabs."""
