@@ -1,4 +1,4 @@
 """Shared test infrastructure: servers, fresh databases, the SLiMS fixture, the SMTP server,
-samples and the fixtures every area sees (`tests.support.fixtures`, registered as a plugin by
-tests/conftest.py).
+samples, the site build and the fixtures every area sees (`tests.support.fixtures`, registered
+as a plugin by tests/conftest.py).
 """
