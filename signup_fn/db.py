@@ -51,6 +51,7 @@ from sqlalchemy import (
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping, make_url
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import ColumnElement
 
 from catalog.clock import utc_now
@@ -223,6 +224,7 @@ class WriterQueue:
         self._owner_pid: int | None = None
         self._file: IO[bytes] | None = None
         self._commits = itertools.count(1)
+        self._own = threading.local()  # `connection`
 
     def _lock_file(self) -> IO[bytes]:
         # One open file per process: a file opened before fork() would share its lock.
@@ -231,19 +233,48 @@ class WriterQueue:
             self._owner_pid = os.getpid()
         return self._file
 
+    def acquire(self) -> None:
+        """Wait for this thread's turn (re-entrant in the same thread)."""
+        self._threads.acquire()
+        self._depth += 1
+        if self._depth == 1:
+            try:
+                fcntl.flock(self._lock_file(), fcntl.LOCK_EX)
+            except BaseException:
+                self.release()
+                raise
+
+    def release(self) -> None:
+        """End the turn `acquire` began."""
+        self._depth -= 1
+        if self._depth == 0 and self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
+
     @contextmanager
     def turn(self) -> Iterator[None]:
         """Hold the queue for one transaction (re-entrant in the same thread)."""
-        with self._threads:
-            self._depth += 1
-            try:
-                if self._depth == 1:
-                    fcntl.flock(self._lock_file(), fcntl.LOCK_EX)
-                yield
-            finally:
-                self._depth -= 1
-                if self._depth == 0 and self._file is not None:
-                    fcntl.flock(self._file, fcntl.LOCK_UN)
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+    def connection(self, engine: Engine) -> Any:
+        """This thread's own driver connection for `driver_transaction`: opened once through
+        the engine's pool (so with every setting of `make_engine`), detached from it, and kept
+        between transactions, as the write floor keeps its one. A pool checkout and check-in
+        cost more instructions than the counted use's SQL itself (bench/README.md)."""
+        own = self._own
+        if getattr(own, "pid", None) != os.getpid():  # none yet, or one from before fork()
+            pooled = engine.raw_connection()
+            own.connection, own.pid = pooled.driver_connection, os.getpid()
+            pooled.detach()  # closed when dropped (`forget_connection`), never pooled
+        return own.connection
+
+    def forget_connection(self) -> None:
+        """Drop this thread's connection (its rollback failed): the next one is new."""
+        self._own.__dict__.clear()
 
     def committed(self, driver_connection: Any) -> None:
         """Call after a commit, once the turn is over: checkpoints when this one is due. A
@@ -464,40 +495,55 @@ def driver_error(dialect: Any, sql: str, parameters: Any, error: Exception) -> E
 
 @contextmanager
 def driver_transaction(engine: Engine) -> Iterator[DriverTransaction]:
-    """`transaction()` on the pooled driver connection: committed when the block ends, rolled
-    back on any exception; on SQLite `BEGIN IMMEDIATE` inside the writer queue's turn.
+    """`transaction()` on a driver connection: committed when the block ends, rolled back on
+    any exception. On a SQLite file: `BEGIN IMMEDIATE` inside the writer queue's turn, on the
+    thread's own connection (`WriterQueue.connection`), a checkpoint after the turn when due.
+    Elsewhere: a pooled connection (pre-pinged on PostgreSQL, where psycopg begins its own
+    transaction at the first statement).
 
-    PostgreSQL (psycopg) begins its own transaction at the first statement. A connection whose
-    rollback fails (the server went away) is invalidated, never returned to the pool.
+    A connection whose rollback fails (the server went away) is dropped, never used again.
     """
     dialect = engine.dialect
     queue = WRITER_QUEUES.get(engine)
+    pooled: PoolProxiedConnection | None = None
+    connection: Any
     try:
-        connection = engine.raw_connection()  # pooled (and pre-pinged on PostgreSQL)
+        if queue is not None:
+            connection = queue.connection(engine)
+        else:
+            pooled = engine.raw_connection()
+            connection = pooled.driver_connection
     except dialect.loaded_dbapi.Error as error:
         raise driver_error(dialect, "connect", (), error) from error
+    if queue is not None:
+        queue.acquire()
     try:
-        with queue.turn() if queue is not None else nullcontext():
-            cursor = connection.cursor()
+        cursor = connection.cursor()
+        try:
+            if dialect.name == "sqlite":
+                cursor.execute("BEGIN IMMEDIATE")
+            yield DriverTransaction(cursor, dialect)
+            connection.commit()
+        except BaseException as failure:
             try:
-                if dialect.name == "sqlite":
-                    cursor.execute("BEGIN IMMEDIATE")
-                yield DriverTransaction(cursor, dialect)
-                connection.commit()
-            except BaseException as failure:
-                try:
-                    connection.rollback()
-                except Exception:
-                    connection.invalidate()
-                if isinstance(failure, dialect.loaded_dbapi.Error):
-                    raise driver_error(dialect, "BEGIN/COMMIT", (), failure) from failure
-                raise
-            finally:
-                cursor.close()
-        if queue is not None:
-            queue.committed(connection.driver_connection)
+                connection.rollback()
+            except Exception:
+                if pooled is not None:
+                    pooled.invalidate()
+                elif queue is not None:
+                    queue.forget_connection()
+            if isinstance(failure, dialect.loaded_dbapi.Error):
+                raise driver_error(dialect, "BEGIN/COMMIT", (), failure) from failure
+            raise
+        finally:
+            cursor.close()
     finally:
-        connection.close()  # back to the pool
+        if queue is not None:
+            queue.release()
+        if pooled is not None:
+            pooled.close()  # back to the pool
+    if queue is not None:
+        queue.committed(connection)
 
 
 def ping(engine: Engine) -> None:
