@@ -20,7 +20,6 @@ from .api import meta
 from .api import views as signup
 from .auth import admin_views as admin_auth
 from .auth import patron_views as patron_auth
-from .auth import sessions as auth_session
 from .config import ConfigError, check_production, load_config
 from .loans import admin_views as admin_extensions
 from .loans import patron_views as loans
@@ -84,7 +83,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(signup.bp)
     usage.init_app(app)  # POST /api/use/<id>: counted uses (COUNTER rules)
     csrf.exempt(usage.bp)
-    auth_session.init_app(app)
     mail.init_app(app)
     patron_auth.init_app(app)  # /login, /activate, /forgot, /reset, /password
     members.init_app(app)  # /members, /go/<id>

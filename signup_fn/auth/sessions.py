@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Response, after_this_request, current_app, g, request, session
 from sqlalchemy import Connection
 
 from .. import db
@@ -56,7 +56,7 @@ def login_user(connection: Connection, kind: SessionKind, user_id: int) -> Sessi
         expires_at=db.utcnow() + lifetime,
     )
     session.pop("csrf_token", None)  # a fresh CSRF token for the new login, too
-    g.portal_session_cookie = value
+    cookie_to_write(value)
     g.portal_session_user = user
     return user
 
@@ -95,7 +95,7 @@ def logout_user(connection: Connection) -> None:
     user = current_user()
     if user is not None:
         db.revoke_session(connection, user.session_id)
-    g.portal_session_cookie = ""
+    cookie_to_write("")
     g.portal_session_user = None
 
 
@@ -123,6 +123,15 @@ def revoke_sessions(
     )
 
 
+def cookie_to_write(value: str) -> None:
+    """Have this request's response set the session cookie to `value` ("": clear it). Only a
+    request that logs in or out registers `write_cookie`: as a hook of every response it
+    cost every other request, the public API's included, a lookup of `g`."""
+    if "portal_session_cookie" not in g:
+        after_this_request(write_cookie)
+    g.portal_session_cookie = value
+
+
 def write_cookie(response: Response) -> Response:
     """Set or clear the session cookie when this request logged in or out."""
     value = g.get("portal_session_cookie")
@@ -147,10 +156,6 @@ def write_cookie(response: Response) -> Response:
             samesite="Lax",
         )
     return response
-
-
-def init_app(app: Flask) -> None:
-    app.after_request(write_cookie)
 
 
 def local_path(target: str | None) -> str | None:

@@ -24,7 +24,15 @@ from urllib.parse import unquote, urlsplit
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask, Response, current_app, g, has_request_context, render_template
+from flask import (
+    Flask,
+    Response,
+    after_this_request,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+)
 from flask.cli import AppGroup
 from sqlalchemy import Connection, Engine
 
@@ -101,8 +109,9 @@ def queue_mail(connection: Connection, to: str, template: str, **context: object
     Raises InvalidAddress for a bad recipient. Sending is tried after this request ends."""
     subject, body = render(template, **context)
     mail_id = db.insert_mail(connection, to_address=checked_address(to), subject=subject, body=body)
-    if has_request_context():
+    if has_request_context() and "mail_queued" not in g:
         g.mail_queued = True
+        after_this_request(send_after_response)
     return mail_id
 
 
@@ -211,8 +220,9 @@ def close_quietly(smtp: smtplib.SMTP | None) -> None:
 
 
 def send_after_response(response: Response) -> Response:
-    """When this request queued mail, try to send it once the response is out."""
-    if g.get("mail_queued") and mail_configured(current_app):
+    """Registered by a request that queued mail (`queue_mail`; as a hook of every response it
+    cost every other request a lookup of `g`): try to send once the response is out."""
+    if mail_configured(current_app):
         # attr-defined: current_app is typed as the Flask app it proxies
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         response.call_on_close(lambda: send_quietly(app))
@@ -257,4 +267,3 @@ def init_app(app: Flask) -> None:
             sender_address(app)
     except ValueError as exc:
         raise ConfigError(f"mail settings: {exc}") from None
-    app.after_request(send_after_response)  # `mail send`: cli.GROUPS
