@@ -4,8 +4,8 @@ The rule no sign-up can skip: store the request (duplicates collapsed by the
 partial unique index) and its audit row in one write transaction, before answering. This app
 does exactly that and nothing else — no validation, no rate limits, no hooks, no pool — on the
 function's own tables (`signup_fn.store.revision.init_db`) with the function's own SQL text
-(compiled from `signup_fn.db`'s statements), one `sqlite3` connection per worker with the function's
-settings (`db.configure_sqlite`), `BEGIN IMMEDIATE`. Served the same way as the others:
+(compiled from its statements), one `sqlite3` connection per worker with the function's
+settings (`store.engine.configure_sqlite`), `BEGIN IMMEDIATE`. Served the same way as the others:
 
 gunicorn --workers 4 "write_floor_app:create_app()"   (PORTAL_DATABASE_URL: a sqlite:/// file)
 
@@ -24,8 +24,10 @@ from typing import Any
 from flask import Flask, Response, request
 from sqlalchemy import make_url
 
-from signup_fn import db
-from signup_fn.store import revision
+from signup_fn.api import queries as api_queries
+from signup_fn.store import hot_path, revision
+from signup_fn.store.audit import INSERT_AUDIT
+from signup_fn.store.engine import configure_sqlite, make_engine
 
 REQUEST_COLUMNS = (
     "member_id",
@@ -45,7 +47,7 @@ AUDIT_COLUMNS = ("created_at", "actor", "action", "outcome", "reason", "request_
 
 def positional_sql(statement: Any, dialect: Any, columns: tuple[str, ...]) -> str:
     """The statement's SQL text, its `?` parameters in the order of `columns` (checked)."""
-    compiled = db.compiled_for(statement, dialect, columns)
+    compiled = hot_path.compiled_for(statement, dialect, columns)
     if tuple(name for name, _, _ in compiled.slots) != columns:
         raise RuntimeError(f"parameter order changed: {compiled.sql}")
     return compiled.sql
@@ -56,14 +58,16 @@ def create_app() -> Flask:
     database = make_url(os.environ["PORTAL_DATABASE_URL"]).database
     if not database:
         raise RuntimeError("PORTAL_DATABASE_URL names no SQLite file")
-    engine = db.make_engine(f"sqlite:///{database}")
+    engine = make_engine(f"sqlite:///{database}")
     revision.init_db(engine)
     dialect = engine.dialect
     engine.dispose()
-    insert_request = positional_sql(db.insert_request_statement("sqlite"), dialect, REQUEST_COLUMNS)
-    insert_audit = positional_sql(db.INSERT_AUDIT, dialect, AUDIT_COLUMNS)
+    insert_request = positional_sql(
+        api_queries.insert_request_statement("sqlite"), dialect, REQUEST_COLUMNS
+    )
+    insert_audit = positional_sql(INSERT_AUDIT, dialect, AUDIT_COLUMNS)
     connection = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
-    db.configure_sqlite(connection)
+    configure_sqlite(connection)
 
     app = Flask(__name__)
 

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/new_migration.py "what changes, in a few words"
 
 A scratch SQLite database is brought to the newest migration, Alembic's autogenerate compares
-it with the metadata (signup_fn/db.py) and writes `NNNN_what_changes.py` (the next number)
+it with the metadata (signup_fn/store/schema.py) and writes `NNNN_what_changes.py` (the next number)
 into signup_fn/store/migrations/versions/; `HEAD` in signup_fn/store/revision.py moves to it.
 Read the file before committing it (signup_fn/README.md, "Schema migrations"): autogenerate
 sees no renames, no data to move, and no triggers.
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from alembic import command
 
-from signup_fn import db
 from signup_fn.store import revision
+from signup_fn.store.engine import make_engine, transaction
 
 REVISION_MODULE = Path(revision.__file__)
 
@@ -29,9 +29,9 @@ def write_migration(message: str, migrations: Path) -> Path:
     scripts = sorted((migrations / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
     next_id = f"{int(scripts[-1].name[:4]) + 1:04d}"
     with tempfile.TemporaryDirectory() as folder:
-        engine = db.make_engine(f"sqlite:///{Path(folder) / 'scratch.sqlite3'}")
+        engine = make_engine(f"sqlite:///{Path(folder) / 'scratch.sqlite3'}")
         try:
-            with db.transaction(engine) as connection:
+            with transaction(engine) as connection:
                 config = revision.alembic_config(connection)
                 config.set_main_option("script_location", str(migrations))
                 command.upgrade(config, "head")

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, db, library
+from . import cli, library
 from .api import meta
 from .api import views as signup
 from .auth import admin_views as admin_auth
@@ -30,6 +30,7 @@ from .resources import views as members
 from .review import views as admin
 from .services import Services, install
 from .store import revision
+from .store.engine import make_engine
 from .web import admin_layout, errors, forms, headers, ids
 from .web.csrf import SameOriginCSRFProtect
 from .web.ratelimit import make_limiter
@@ -60,7 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # method-assign: Flask's documented way to wrap the WSGI app in middleware
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    engine = db.make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"])
     refusal = revision.check_schema(engine)
     if refusal is not None and not cli.looking_up_a_command():
         raise refusal
@@ -88,7 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     members.init_app(app)  # /members, /go/<id>
     loans.init_app(app)  # /loans and extension requests
     admin_auth.init_app(app)  # /admin/login, /admin/setup
-    app.register_blueprint(admin.bp)  # the queue and decisions
+    admin.init_app(app)  # the queue and decisions
     admin_reports.init_app(app)  # /admin/reports: tables, charts, CSV
     admin_layout.init_app(app)
     admin_extensions.init_app(app)  # /admin/extensions/

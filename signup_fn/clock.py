@@ -2,7 +2,7 @@
 
 The rule: dates and times a patron or librarian reads (loans and overdue days, membership
 expiry, `/members`, reports and their months, token expiry texts, e-mails, the audit's times)
-come from here; instants are stored in UTC (`db.utcnow()`, the one "now" for storing).
+come from here; instants are stored in UTC (`store.engine.utcnow()`, the one "now" for storing).
 """
 
 from __future__ import annotations

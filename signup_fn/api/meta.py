@@ -10,8 +10,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import db, library
+from .. import library
 from ..services import services
+from ..store.engine import ping
 
 bp = Blueprint("meta", __name__, url_prefix="/api")
 
@@ -26,7 +27,7 @@ def openapi_document() -> dict[str, Any]:
 def health() -> tuple[dict[str, str], int]:
     """200 when the database answers a query, 503 when it does not."""
     try:
-        db.ping(services().engine)
+        ping(services().engine)
     except SQLAlchemyError:
         current_app.logger.exception("health check: database unavailable")
         return {"status": "error", "database": "error"}, 503

@@ -29,10 +29,11 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
-from .. import db
 from ..services import services
+from ..store import hot_path
+from ..store.audit import add_audit
 from ..web.ratelimit import Limit, limit_key
-from . import fill_time
+from . import fill_time, queries
 from .schema import FIELD_LABELS, InvalidSignup, SignupRequest, form_to_payload, parse_signup
 
 bp = Blueprint("signup", __name__, url_prefix="/api")
@@ -125,7 +126,7 @@ def limit_checks(signup: SignupRequest | None) -> list[LimitCheck]:
 
 
 def over_limit(
-    connection: db.DriverTransaction, checks: list[LimitCheck]
+    connection: hot_path.DriverTransaction, checks: list[LimitCheck]
 ) -> tuple[str, int] | None:
     """Count this post against its limits in order: (scope, seconds) for the first one over."""
     limiter = services().limiter
@@ -137,7 +138,7 @@ def over_limit(
 
 
 def record(
-    connection: db.DriverTransaction,
+    connection: hot_path.DriverTransaction,
     signup: SignupRequest | None,
     errors: dict[str, str] | None,
     checks: list[LimitCheck],
@@ -149,26 +150,24 @@ def record(
     limited = over_limit(connection, checks)
     if limited is not None:
         scope, wait = limited
-        db.add_audit(connection, action=ACTION, outcome="rate_limited", reason=scope)
+        add_audit(connection, action=ACTION, outcome="rate_limited", reason=scope)
         return Outcome("rate_limited", retry_after=wait)
     if signup is None:
-        db.add_audit(
-            connection, action=ACTION, outcome="invalid", reason=audit_reason(errors or {})
-        )
+        add_audit(connection, action=ACTION, outcome="invalid", reason=audit_reason(errors or {}))
         return Outcome("invalid", errors=errors)
     signal = abuse_signal(signup)
     if signal is not None:
-        db.add_audit(connection, action=ACTION, outcome="refused", reason=signal)
+        add_audit(connection, action=ACTION, outcome="refused", reason=signal)
         return Outcome("received")
-    request_id, created = db.insert_request(connection, new_request(signup))
+    request_id, created = queries.insert_request(connection, new_request(signup))
     outcome = "received" if created else "duplicate"
-    db.add_audit(connection, action=ACTION, outcome=outcome, request_id=request_id)
+    add_audit(connection, action=ACTION, outcome=outcome, request_id=request_id)
     return Outcome("received")
 
 
-def new_request(signup: SignupRequest) -> db.NewRequest:
+def new_request(signup: SignupRequest) -> queries.NewRequest:
     """The row to store for a valid sign-up, with the privacy notice version consented to."""
-    return db.NewRequest(
+    return queries.NewRequest(
         member_id=signup.member_id,
         name=signup.name,
         email=signup.email,
@@ -261,6 +260,6 @@ def signup() -> ResponseReturnValue:
         if page is not None:
             return page
     checks = limit_checks(signup_request)
-    with db.driver_transaction(services().engine) as connection:
+    with hot_path.driver_transaction(services().engine) as connection:
         outcome = record(connection, signup_request, errors, checks)
     return respond(outcome, form_post=form_post)

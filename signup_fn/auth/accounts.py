@@ -14,13 +14,15 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Connection
 
-from .. import db, library
+from .. import library
 from ..clock import expiry_text
 from ..mail import outbox as mail
 from ..member_numbers import normalise_member_number
 from ..passwords import check_policy, hash_password, needs_rehash
+from ..store.audit import add_audit
+from ..store.engine import utcnow
 from ..store.statuses import AccountStatus, Purpose, SessionKind
-from . import login_guard, one_password
+from . import login_guard, one_password, queries
 from . import sessions as auth_session
 from .tokens import consume, issue, link_path, peek, revoke_account_links
 
@@ -50,14 +52,14 @@ def create_account_for_request(
     transaction; return (account id, raw activation token). A pending account of that member
     number is reused (its older links stop working). Raises AccountExists when it is active or
     disabled. Link: `mail.public_url(activation_path(token))`."""
-    existing = db.find_account(connection, member_id)
+    existing = queries.find_account(connection, member_id)
     if existing is None:
-        account_id = db.insert_account(
+        account_id = queries.insert_account(
             connection, member_id=member_id, email=email, request_id=request_id
         )
     elif existing["status"] == AccountStatus.PENDING_ACTIVATION:
         account_id = existing["id"]
-        db.update_account(connection, account_id, email=email, request_id=request_id)
+        queries.update_account(connection, account_id, email=email, request_id=request_id)
     else:
         raise AccountExists(member_id)
     token = issue(connection, Purpose.ACTIVATION, account_id, activation_lifetime())
@@ -80,7 +82,7 @@ def reset_path(token: str) -> str:
 def account_for_token(connection: Connection, purpose: Purpose, token: str) -> dict[str, Any]:
     """The account a valid token names (the token stays unused); raises InvalidToken."""
     account_id = peek(connection, purpose, token)
-    account = db.get_account(connection, account_id) if account_id is not None else None
+    account = queries.get_account(connection, account_id) if account_id is not None else None
     if account is None:
         raise InvalidToken()
     expected = (
@@ -103,12 +105,12 @@ def set_password_with_token(
         raise InvalidToken()
     values: dict[str, Any] = {}
     if purpose is Purpose.ACTIVATION:
-        values.update(status=AccountStatus.ACTIVE, activated_at=db.utcnow())
+        values.update(status=AccountStatus.ACTIVE, activated_at=utcnow())
     store_password(connection, account, password, **values)
     auth_session.revoke_sessions(connection, KIND, account["id"])
     action = "activated" if purpose is Purpose.ACTIVATION else "password_changed"
     reason = None if purpose is Purpose.ACTIVATION else "reset"
-    db.add_audit(connection, action=action, outcome="ok", actor=actor(account["id"]), reason=reason)
+    add_audit(connection, action=action, outcome="ok", actor=actor(account["id"]), reason=reason)
     return account["id"]
 
 
@@ -130,11 +132,11 @@ def store_password(
     with SLiMS write access, the SLiMS member-area password too (`one_password`; SLiMS being
     down never stops the portal's change)."""
     revoke_account_links(connection, account["id"])
-    db.update_account(
+    queries.update_account(
         connection,
         account["id"],
         password_hash=hash_password(password),
-        password_changed_at=db.utcnow(),
+        password_changed_at=utcnow(),
         **values,
     )
     one_password.share_with_slims(connection, account, password, actor=actor(account["id"]))
@@ -145,9 +147,9 @@ def request_password_reset(connection: Connection, identifier: str) -> int:
     `identifier`; returns how many (the caller answers the same either way)."""
     identifier = identifier.strip()
     if "@" in identifier:
-        found = db.find_accounts_by_email(connection, identifier)
+        found = queries.find_accounts_by_email(connection, identifier)
     else:
-        account = db.find_account(connection, normalise_member_number(identifier))
+        account = queries.find_account(connection, normalise_member_number(identifier))
         found = [account] if account else []
     lifetime = timedelta(minutes=current_app.config["RESET_TOKEN_MINUTES"])
     sent = 0
@@ -164,7 +166,7 @@ def request_password_reset(connection: Connection, identifier: str) -> int:
             minutes=current_app.config["RESET_TOKEN_MINUTES"],
             until=expiry_text(lifetime),
         )
-        db.add_audit(
+        add_audit(
             connection, action="password_reset_requested", outcome="ok", actor=actor(account["id"])
         )
         sent += 1
@@ -175,7 +177,7 @@ def authenticate(connection: Connection, member_id: str, password: str) -> int |
     """The account id when the member number and password log in, else None (one answer for
     every failure; see login_guard.authenticate). Re-hashes a hash with old parameters."""
     member_id = normalise_member_number(member_id)
-    account = db.find_account(connection, member_id) if 0 < len(member_id) <= 20 else None
+    account = queries.find_account(connection, member_id) if 0 < len(member_id) <= 20 else None
     candidate = None
     if account is not None:
         refusal = None if account["status"] == AccountStatus.ACTIVE else account["status"]
@@ -184,7 +186,7 @@ def authenticate(connection: Connection, member_id: str, password: str) -> int |
         connection, kind=KIND, username=member_id, user=candidate, password=password
     )
     if account_id is not None and account and needs_rehash(account["password_hash"]):
-        db.update_account(connection, account_id, password_hash=hash_password(password))
+        queries.update_account(connection, account_id, password_hash=hash_password(password))
     return account_id
 
 
@@ -192,7 +194,7 @@ def change_password(connection: Connection, account_id: int, current: str, new: 
     """Replace the password when `current` is right (False otherwise); other sessions end,
     this one stays. Raises PasswordRejected for a new password the policy refuses. A wrong
     `current` counts as a failed login of the account (login_guard.verify_again)."""
-    account = db.get_account(connection, account_id)
+    account = queries.get_account(connection, account_id)
     if account is None or not login_guard.verify_again(
         connection,
         kind=KIND,
@@ -200,7 +202,7 @@ def change_password(connection: Connection, account_id: int, current: str, new: 
         password_hash=account["password_hash"],
         password=current,
     ):
-        db.add_audit(
+        add_audit(
             connection,
             action="password_changed",
             outcome="refused",
@@ -211,7 +213,7 @@ def change_password(connection: Connection, account_id: int, current: str, new: 
     new = check_patron_password(new, account)
     store_password(connection, account, new)
     auth_session.revoke_sessions(connection, KIND, account_id, keep_current=True)
-    db.add_audit(connection, action="password_changed", outcome="ok", actor=actor(account_id))
+    add_audit(connection, action="password_changed", outcome="ok", actor=actor(account_id))
     return True
 
 
@@ -219,10 +221,10 @@ def disable_account(connection: Connection, account_id: int, *, by: str) -> int:
     """Disable the account and end its sessions at once (a membership ended); `by` is the
     audit actor. Returns how many sessions ended. Its unused links stop working too, and do
     not come back when the account is enabled again."""
-    db.update_account(connection, account_id, status=AccountStatus.DISABLED)
+    queries.update_account(connection, account_id, status=AccountStatus.DISABLED)
     revoke_account_links(connection, account_id)
     ended = auth_session.revoke_sessions(connection, KIND, account_id)
-    db.add_audit(
+    add_audit(
         connection, action="account_disabled", outcome="ok", actor=by, reason=actor(account_id)
     )
     return ended
@@ -231,12 +233,12 @@ def disable_account(connection: Connection, account_id: int, *, by: str) -> int:
 def enable_account(connection: Connection, account_id: int, *, by: str) -> AccountStatus:
     """Enable a disabled account again: `active` when it has a password, else
     `pending_activation` (the patron needs a new activation link). Returns the new status."""
-    account = db.get_account(connection, account_id)
+    account = queries.get_account(connection, account_id)
     if account is None:
         raise LookupError(account_id)
     status = AccountStatus.ACTIVE if account["password_hash"] else AccountStatus.PENDING_ACTIVATION
-    db.update_account(connection, account_id, status=status)
-    db.add_audit(
+    queries.update_account(connection, account_id, status=status)
+    add_audit(
         connection, action="account_enabled", outcome="ok", actor=by, reason=actor(account_id)
     )
     return status

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from .. import db
 from ..deferred import deferred
 from ..passwords import PasswordRejected
 from ..services import services
+from ..store.engine import transaction
 from ..store.statuses import SessionKind
 from ..web.forms import form_field, page
-from . import login_guard
+from . import login_guard, queries
 from . import sessions as auth_session
 from .tokens import TOKEN_PARAMETER
 
@@ -59,7 +59,7 @@ def login() -> Response | tuple[str, int]:
     if request.method == "GET":
         return page("admin/login.html", next=next_path)
     username = form_field("username")
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         librarian_id = librarians.authenticate(
             connection, username, form_field("password"), form_field("code")
         )
@@ -107,7 +107,7 @@ def setup() -> Response | tuple[str, int]:
     if code and librarians.totp_step(secret, code) is None:
         return page("admin/setup.html", 422, error="Kode autentikator salah; coba lagi.", **form)
     try:
-        with db.transaction(engine) as connection:
+        with transaction(engine) as connection:
             librarians.complete_setup(connection, token, password, secret if code else None)
         login_guard.give_device_cookie(librarians.KIND, username)
     except PasswordRejected as rejected:
@@ -117,5 +117,19 @@ def setup() -> Response | tuple[str, int]:
     return redirect(url_for("admin_auth.login"), code=303)
 
 
+def librarian_name() -> str | None:
+    """The logged-in librarian's username (set by `librarian_required`), for the admin layout."""
+    librarian_id = g.get("librarian_id")
+    if librarian_id is None:
+        return None
+    if "librarian_name" not in g:
+        with services().engine.connect() as connection:
+            row = queries.get_librarian(connection.execution_options(read_only=True), librarian_id)
+        g.librarian_name = row["username"] if row else None
+    name: str | None = g.librarian_name
+    return name
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.context_processor(lambda: {"admin_librarian": librarian_name})

@@ -18,15 +18,15 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import Connection
 
-from .. import db
 from ..clock import library_today
 from ..member_numbers import normalise_member_number
 from ..services import services
 from ..slims.circulation import membership_expired
 from ..slims.directory import DirectoryUnavailable, member_directory
+from ..store.engine import transaction
 from ..store.statuses import AccountStatus
 from ..typed_text import CLI_TEXT
-from . import accounts
+from . import accounts, queries
 
 ACTOR = "cli"
 LIVE_STATUSES = (AccountStatus.ACTIVE, AccountStatus.PENDING_ACTIVATION)
@@ -35,7 +35,7 @@ accounts_cli = AppGroup("accounts", help="Akun pemustaka: nonaktifkan, aktifkan 
 
 
 def find_account_or_fail(connection: Connection, member_id: str) -> dict[str, Any]:
-    account = db.find_account(connection, normalise_member_number(member_id))
+    account = queries.find_account(connection, normalise_member_number(member_id))
     if account is None:
         raise click.ClickException(f"Tidak ada akun untuk nomor anggota {member_id}.")
     return account
@@ -58,7 +58,7 @@ def expired_members(member_ids: list[str]) -> list[str]:
 @click.argument("member_id", type=CLI_TEXT)
 def disable_command(member_id: str) -> None:
     """Nonaktifkan akun MEMBER_ID dan akhiri sesinya saat itu juga."""
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         account = find_account_or_fail(connection, member_id)
         if account["status"] == AccountStatus.DISABLED:
             raise click.ClickException(f"Akun {account['member_id']} sudah nonaktif.")
@@ -70,7 +70,7 @@ def disable_command(member_id: str) -> None:
 @click.argument("member_id", type=CLI_TEXT)
 def enable_command(member_id: str) -> None:
     """Aktifkan kembali akun MEMBER_ID yang nonaktif."""
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         account = find_account_or_fail(connection, member_id)
         if account["status"] != AccountStatus.DISABLED:
             raise click.ClickException(f"Akun {account['member_id']} tidak sedang nonaktif.")
@@ -90,7 +90,7 @@ def expire_command(dry_run: bool) -> None:
     """Nonaktifkan akun yang keanggotaannya kedaluwarsa di basis data anggota (harian)."""
     engine = services().engine
     with engine.connect() as connection:
-        live = db.accounts_with_status(connection, LIVE_STATUSES)
+        live = queries.accounts_with_status(connection, LIVE_STATUSES)
     try:
         expired = expired_members([account["member_id"] for account in live])
     except DirectoryUnavailable as error:
@@ -101,9 +101,9 @@ def expire_command(dry_run: bool) -> None:
         click.echo(f"{len(expired)} akun akan dinonaktifkan (uji coba; tidak ada yang diubah).")
         return
     disabled = []
-    with db.transaction(engine) as connection:
+    with transaction(engine) as connection:
         for member_id in expired:
-            account = db.find_account(connection, member_id)
+            account = queries.find_account(connection, member_id)
             if account is not None and account["status"] in LIVE_STATUSES:
                 accounts.disable_account(connection, account["id"], by=ACTOR)
                 disabled.append(member_id)

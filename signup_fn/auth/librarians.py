@@ -18,14 +18,16 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import Connection
 
-from .. import db, library
+from .. import library
 from ..clock import expiry_text
 from ..mail import outbox as mail
 from ..passwords import check_policy, hash_password, needs_rehash
 from ..services import services
+from ..store.audit import add_audit
+from ..store.engine import transaction, utcnow
 from ..store.statuses import Purpose, SessionKind
 from ..typed_text import CLI_TEXT
-from . import login_guard
+from . import login_guard, queries
 from . import sessions as auth_session
 from .tokens import consume, issue, link_path, peek
 
@@ -47,10 +49,10 @@ def setup_path(token: str) -> str:
 
 def add_librarian(connection: Connection, username: str, email: str | None) -> tuple[int, str]:
     """A new librarian without a password; returns (id, raw setup token)."""
-    librarian_id = db.insert_librarian(connection, username=username, email=email)
+    librarian_id = queries.insert_librarian(connection, username=username, email=email)
     lifetime = timedelta(hours=current_app.config["LIBRARIAN_SETUP_HOURS"])
     token = issue(connection, Purpose.LIBRARIAN_SETUP, librarian_id, lifetime)
-    db.add_audit(
+    add_audit(
         connection, action="librarian_added", outcome="ok", actor="cli", reason=actor(librarian_id)
     )
     return librarian_id, token
@@ -58,7 +60,9 @@ def add_librarian(connection: Connection, username: str, email: str | None) -> t
 
 def librarian_for_token(connection: Connection, token: str) -> dict[str, Any]:
     librarian_id = peek(connection, Purpose.LIBRARIAN_SETUP, token)
-    librarian = db.get_librarian(connection, librarian_id) if librarian_id is not None else None
+    librarian = (
+        queries.get_librarian(connection, librarian_id) if librarian_id is not None else None
+    )
     if librarian is None or not librarian["active"]:
         raise SetupError()
     return librarian
@@ -77,7 +81,7 @@ def totp_step(secret: str, code: str) -> int | None:
     if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
-    now = db.utcnow()
+    now = utcnow()
     for drift in (0, -1, 1):
         moment = now + timedelta(seconds=drift * totp.interval)
         if totp.verify(code, for_time=moment, valid_window=0):
@@ -96,7 +100,7 @@ def complete_setup(
     )
     if consume(connection, Purpose.LIBRARIAN_SETUP, token) != librarian["id"]:
         raise SetupError()
-    db.update_librarian(
+    queries.update_librarian(
         connection,
         librarian["id"],
         password_hash=hash_password(password),
@@ -104,7 +108,7 @@ def complete_setup(
         totp_last_step=None,
     )
     auth_session.revoke_sessions(connection, KIND, librarian["id"])
-    db.add_audit(
+    add_audit(
         connection,
         action="librarian_setup",
         outcome="ok",
@@ -117,14 +121,14 @@ def complete_setup(
 def authenticate(connection: Connection, username: str, password: str, code: str) -> int | None:
     """The librarian id when password (and TOTP code, once enrolled) are right, else None."""
     username = username.strip().lower()
-    librarian = db.find_librarian(connection, username) if len(username) <= 64 else None
+    librarian = queries.find_librarian(connection, username) if len(username) <= 64 else None
     candidate = None
     if librarian is not None:
         secret = librarian["totp_secret"]
 
         def second_factor() -> bool:
             step = totp_step(secret, code)
-            return step is not None and db.advance_totp_step(connection, librarian["id"], step)
+            return step is not None and queries.advance_totp_step(connection, librarian["id"], step)
 
         candidate = login_guard.Candidate(
             librarian["id"],
@@ -136,7 +140,7 @@ def authenticate(connection: Connection, username: str, password: str, code: str
         connection, kind=KIND, username=username, user=candidate, password=password
     )
     if librarian_id is not None and librarian and needs_rehash(librarian["password_hash"]):
-        db.update_librarian(connection, librarian_id, password_hash=hash_password(password))
+        queries.update_librarian(connection, librarian_id, password_hash=hash_password(password))
     return librarian_id
 
 
@@ -144,13 +148,13 @@ def reset_librarian(connection: Connection, librarian_id: int, *, by: str) -> tu
     """Recovery: the password and the TOTP secret stop working now, every session ends, and a
     new setup link (its older ones stop) lets the librarian set a password and enrol TOTP
     again. Returns (raw setup token, sessions ended)."""
-    db.update_librarian(
+    queries.update_librarian(
         connection, librarian_id, password_hash=None, totp_secret=None, totp_last_step=None
     )
     ended = auth_session.revoke_sessions(connection, KIND, librarian_id)
     lifetime = timedelta(hours=current_app.config["LIBRARIAN_SETUP_HOURS"])
     token = issue(connection, Purpose.LIBRARIAN_SETUP, librarian_id, lifetime)
-    db.add_audit(
+    add_audit(
         connection, action="librarian_reset", outcome="ok", actor=by, reason=actor(librarian_id)
     )
     return token, ended
@@ -158,10 +162,10 @@ def reset_librarian(connection: Connection, librarian_id: int, *, by: str) -> tu
 
 def disable_librarian(connection: Connection, librarian_id: int, *, by: str) -> int:
     """Disable and end every session now; returns how many sessions ended."""
-    db.update_librarian(connection, librarian_id, active=False)
-    db.revoke_tokens(connection, (Purpose.LIBRARIAN_SETUP,), librarian_id)
+    queries.update_librarian(connection, librarian_id, active=False)
+    queries.revoke_tokens(connection, (Purpose.LIBRARIAN_SETUP,), librarian_id)
     ended = auth_session.revoke_sessions(connection, KIND, librarian_id)
-    db.add_audit(
+    add_audit(
         connection, action="librarian_disabled", outcome="ok", actor=by, reason=actor(librarian_id)
     )
     return ended
@@ -186,8 +190,8 @@ def add_command(username: str, email: str | None) -> None:
             email = mail.checked_address(email)
         except mail.InvalidAddress:
             raise click.BadParameter("alamat e-mail tidak valid.", param_hint="--email") from None
-    with db.transaction(services().engine) as connection:
-        if db.find_librarian(connection, username) is not None:
+    with transaction(services().engine) as connection:
+        if queries.find_librarian(connection, username) is not None:
             raise click.ClickException(f"Pustakawan {username!r} sudah ada.")
         _, token = add_librarian(connection, username, email)
     hours = current_app.config["LIBRARIAN_SETUP_HOURS"]
@@ -203,8 +207,8 @@ def add_command(username: str, email: str | None) -> None:
 @click.argument("username", type=CLI_TEXT)
 def disable_command(username: str) -> None:
     """Nonaktifkan pustakawan dan akhiri sesinya saat itu juga."""
-    with db.transaction(services().engine) as connection:
-        librarian = db.find_librarian(connection, username.strip().lower())
+    with transaction(services().engine) as connection:
+        librarian = queries.find_librarian(connection, username.strip().lower())
         if librarian is None:
             raise click.ClickException(f"Pustakawan {username!r} tidak ditemukan.")
         ended = disable_librarian(connection, librarian["id"], by="cli")
@@ -215,8 +219,8 @@ def disable_command(username: str) -> None:
 @click.argument("username", type=CLI_TEXT)
 def reset_command(username: str) -> None:
     """Pemulihan: hapus kata sandi dan autentikator, akhiri sesi, cetak tautan penyiapan."""
-    with db.transaction(services().engine) as connection:
-        librarian = db.find_librarian(connection, username.strip().lower())
+    with transaction(services().engine) as connection:
+        librarian = queries.find_librarian(connection, username.strip().lower())
         if librarian is None:
             raise click.ClickException(f"Pustakawan {username!r} tidak ditemukan.")
         if not librarian["active"]:

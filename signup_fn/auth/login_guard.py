@@ -31,10 +31,12 @@ from hashlib import sha256
 from flask import Response, after_this_request, current_app, request
 from sqlalchemy import Connection
 
-from .. import db
 from ..passwords import verify_password
+from ..store.audit import add_audit
+from ..store.engine import utcnow
 from ..store.statuses import SessionKind
 from ..web.ratelimit import limit_key
+from . import queries
 
 DEVICE_COOKIES = {SessionKind.PATRON: "portal_device", SessionKind.LIBRARIAN: "portal_admin_device"}
 DEVICE_COOKIE_PATHS = {SessionKind.PATRON: "/", SessionKind.LIBRARIAN: "/admin"}
@@ -96,11 +98,11 @@ def give_device_cookie(kind: SessionKind, username: str) -> None:
 
 
 def since(window_seconds: int) -> datetime:
-    return db.utcnow() - timedelta(seconds=window_seconds)
+    return utcnow() - timedelta(seconds=window_seconds)
 
 
 def failures(connection: Connection, key: str, window: int) -> int:
-    return db.count_login_failures(connection, key, since(window))
+    return queries.count_login_failures(connection, key, since(window))
 
 
 def counter_for(connection: Connection, keys: Keys) -> str | None:
@@ -124,12 +126,12 @@ def record_failure(connection: Connection, keys: Keys, counter: str) -> str | No
     config = current_app.config
     window, limit = config["LOGIN_ACCOUNT_WINDOW"], config["LOGIN_ACCOUNT_LIMIT"]
     address_window = config["LOGIN_ADDRESS_WINDOW"]
-    db.prune_login_failures(connection, since(max(window, address_window)))
+    queries.prune_login_failures(connection, since(max(window, address_window)))
     if counter == "device" and keys.device is not None:
-        db.add_login_failure(connection, keys.device)
+        queries.add_login_failure(connection, keys.device)
         return "device" if failures(connection, keys.device, window) == limit else None
-    db.add_login_failure(connection, keys.account)
-    db.add_login_failure(connection, keys.address)
+    queries.add_login_failure(connection, keys.account)
+    queries.add_login_failure(connection, keys.address)
     if failures(connection, keys.account, window) == limit:
         return "account"
     if failures(connection, keys.address, address_window) == config["LOGIN_ADDRESS_LIMIT"]:
@@ -139,7 +141,7 @@ def record_failure(connection: Connection, keys: Keys, counter: str) -> str | No
 
 def record_success(connection: Connection, keys: Keys, counter: str) -> None:
     key = keys.device if counter == "device" and keys.device is not None else keys.account
-    db.clear_login_failures(connection, key)
+    queries.clear_login_failures(connection, key)
 
 
 def verify_again(
@@ -192,7 +194,7 @@ def authenticate(
     counter = counter_for(connection, keys)
     if counter is None:
         verify_password(None, password)
-        db.add_audit(
+        add_audit(
             connection, action="login_failed", outcome="refused", actor=actor, reason="locked"
         )
         return None
@@ -208,10 +210,10 @@ def authenticate(
     else:
         record_success(connection, keys, counter)
         give_device_cookie(kind, username)
-        db.add_audit(connection, action="login_ok", outcome="ok", actor=actor)
+        add_audit(connection, action="login_ok", outcome="ok", actor=actor)
         return user.id
     scope = record_failure(connection, keys, counter)
-    db.add_audit(connection, action="login_failed", outcome="refused", actor=actor, reason=reason)
+    add_audit(connection, action="login_failed", outcome="refused", actor=actor, reason=reason)
     if scope is not None:
-        db.add_audit(connection, action="lockout", outcome="locked", actor=actor, reason=scope)
+        add_audit(connection, action="lockout", outcome="locked", actor=actor, reason=scope)
     return None

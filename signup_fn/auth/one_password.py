@@ -37,10 +37,10 @@ import bcrypt
 from flask import flash, has_request_context
 from sqlalchemy import Connection
 
-from .. import db
 from ..passwords import PasswordRejected
 from ..slims import connection as slims
 from ..slims.write import write_engine
+from ..store.audit import add_audit
 
 BCRYPT_COST = 10  # PHP's default for PASSWORD_BCRYPT
 BCRYPT_MAX_BYTES = 72
@@ -169,7 +169,7 @@ def share_with_slims(
     outcome = set_slims_password(account["member_id"], account["email"], password)
     if outcome is Outcome.NOT_ENABLED:
         return outcome
-    db.add_audit(connection, action="slims_password_set", outcome=outcome.value, actor=actor)
+    add_audit(connection, action="slims_password_set", outcome=outcome.value, actor=actor)
     if has_request_context():
         flash(MESSAGES[outcome], FLASH_CATEGORY)
     return outcome

@@ -23,10 +23,10 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from .. import db
 from ..deferred import deferred
 from ..passwords import PasswordRejected
 from ..services import services
+from ..store.engine import transaction
 from ..store.statuses import Purpose, SessionKind
 from ..web.forms import form_field, page
 from ..web.ratelimit import Limit, limit_key
@@ -88,7 +88,7 @@ def login() -> Response | tuple[str, int]:
     if request.method == "GET":
         return page("auth/login.html", next=next_path)
     member_id = form_field("member_id")
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         account_id = accounts.authenticate(connection, member_id, form_field("password"))
         if account_id is not None:
             auth_session.login_user(connection, SessionKind.PATRON, account_id)
@@ -122,7 +122,7 @@ def password_form(purpose: Purpose, token: str) -> Response | tuple[str, int]:
         password = form_field("password")
         if password != form_field("password_confirm"):
             return page(template, 422, member_id=account["member_id"], error=MISMATCH)
-        with db.transaction(engine) as connection:
+        with transaction(engine) as connection:
             account_id = accounts.set_password_with_token(connection, purpose, token, password)
             login_guard.give_device_cookie(accounts.KIND, account["member_id"])
             if purpose is Purpose.ACTIVATION:
@@ -160,7 +160,7 @@ def forgot() -> tuple[str, int]:
         return page("auth/forgot.html", 422, error="Isi nomor anggota atau alamat e-mail.")
     secret = current_app.config["SECRET_KEY"]
     limiter = services().limiter
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         over = limiter.hit(
             connection,
             limit_key(secret, "forgot:address", request.remote_addr or "unknown"),
@@ -188,7 +188,7 @@ def password() -> tuple[str, int]:
     if new != form_field("new_password_confirm"):
         return page("auth/password.html", 422, error=MISMATCH)
     try:
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             changed = accounts.change_password(
                 connection, g.account_id, form_field("current_password"), new
             )

@@ -19,9 +19,11 @@ from urllib.parse import urlsplit
 from flask import Response, after_this_request, current_app, g, request, session
 from sqlalchemy import Connection
 
-from .. import db
 from ..services import services
+from ..store.audit import add_audit
+from ..store.engine import transaction, utcnow
 from ..store.statuses import SessionKind
+from . import queries
 
 COOKIE_NAME = "portal_session"
 TOUCH_EVERY = timedelta(minutes=1)  # write last_seen_at at most this often
@@ -44,16 +46,16 @@ def login_user(connection: Connection, kind: SessionKind, user_id: int) -> Sessi
     """Start a new session in the caller's transaction; the cookie is set on the response."""
     previous = request.cookies.get(COOKIE_NAME)
     if previous:
-        db.revoke_session(connection, session_id_of(previous))
+        queries.revoke_session(connection, session_id_of(previous))
     value = secrets.token_urlsafe(32)
     user = SessionUser(session_id_of(value), kind, user_id)
     lifetime = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    db.insert_session(
+    queries.insert_session(
         connection,
         session_id=user.session_id,
         kind=kind,
         user_id=user_id,
-        expires_at=db.utcnow() + lifetime,
+        expires_at=utcnow() + lifetime,
     )
     session.pop("csrf_token", None)  # a fresh CSRF token for the new login, too
     cookie_to_write(value)
@@ -76,17 +78,17 @@ def load_user() -> SessionUser | None:
     if not value or len(value) > 100:
         return None
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    now = db.utcnow()
+    now = utcnow()
     engine = services().engine
     with engine.connect() as connection:
-        row = db.find_live_session(
+        row = queries.find_live_session(
             connection.execution_options(read_only=True), session_id_of(value), now - idle
         )
     if row is None:
         return None
     if now - row["last_seen_at"] > TOUCH_EVERY:
-        with db.transaction(engine) as connection:
-            db.touch_session(connection, row["id"])
+        with transaction(engine) as connection:
+            queries.touch_session(connection, row["id"])
     return SessionUser(row["id"], SessionKind(row["kind"]), row["user_id"])
 
 
@@ -94,7 +96,7 @@ def logout_user(connection: Connection) -> None:
     """End the current session on the server and clear the cookie."""
     user = current_user()
     if user is not None:
-        db.revoke_session(connection, user.session_id)
+        queries.revoke_session(connection, user.session_id)
     cookie_to_write("")
     g.portal_session_user = None
 
@@ -102,9 +104,9 @@ def logout_user(connection: Connection) -> None:
 def log_out() -> None:
     """End this browser's session on the server (whoever holds it) and record the logout."""
     user = current_user()
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         if user is not None:
-            db.add_audit(
+            add_audit(
                 connection, action="logout", outcome="ok", actor=f"{user.kind}:{user.user_id}"
             )
         logout_user(connection)
@@ -118,7 +120,7 @@ def revoke_sessions(
     With `keep_current`, the session of this request survives (a patron changing the password
     stays logged in here and is logged out everywhere else)."""
     current = current_user() if keep_current else None
-    return db.revoke_user_sessions(
+    return queries.revoke_user_sessions(
         connection, kind, user_id, keep=current.session_id if current else None
     )
 

@@ -19,8 +19,9 @@ from urllib.parse import urlencode
 
 from sqlalchemy import Connection
 
-from .. import db
+from ..store.engine import utcnow
 from ..store.statuses import ACCOUNT_LINKS, Purpose
+from . import queries
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 100  # longer tokens are not ours: refused before hashing
@@ -30,7 +31,7 @@ TOKEN_PARAMETER = "token"  # noqa: S105 (the query parameter's name, not a secre
 def revoke_account_links(connection: Connection, account_id: int) -> int:
     """A patron's outstanding activation and reset links stop working (the address changed, the
     account was disabled, or the password changed); returns how many."""
-    return db.revoke_tokens(connection, ACCOUNT_LINKS, account_id)
+    return queries.revoke_tokens(connection, ACCOUNT_LINKS, account_id)
 
 
 def link_path(path: str, token: str) -> str:
@@ -46,12 +47,12 @@ def hash_token(token: str) -> str:
 def issue(connection: Connection, purpose: Purpose, subject_id: int, lifetime: timedelta) -> str:
     """A new token for `subject_id`, valid for `lifetime`; returns the raw token (never stored)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    db.insert_token(
+    queries.insert_token(
         connection,
         token_hash=hash_token(token),
         purpose=purpose,
         subject_id=subject_id,
-        expires_at=db.utcnow() + lifetime,
+        expires_at=utcnow() + lifetime,
     )
     return token
 
@@ -60,11 +61,11 @@ def peek(connection: Connection, purpose: Purpose, token: str) -> int | None:
     """The subject of a valid token without using it (to show its form), else None."""
     if len(token) > MAX_TOKEN_LENGTH:
         return None
-    return db.find_valid_token(connection, hash_token(token), purpose)
+    return queries.find_valid_token(connection, hash_token(token), purpose)
 
 
 def consume(connection: Connection, purpose: Purpose, token: str) -> int | None:
     """Use the token once: its subject, or None when unknown, used, superseded or expired."""
     if len(token) > MAX_TOKEN_LENGTH:
         return None
-    return db.use_token(connection, hash_token(token), purpose)
+    return queries.use_token(connection, hash_token(token), purpose)

@@ -22,14 +22,16 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from .. import db
 from ..auth.admin_views import librarian_required
 from ..clock import library_today
 from ..deferred import deferred
 from ..services import services
 from ..slims.directory import slims_engine
 from ..slims.write import write_enabled
+from ..store.engine import transaction
 from ..typed_text import TextRefused, typed_text
+from ..web.admin_layout import AdminTab, add_tab
+from . import queries
 
 if TYPE_CHECKING:
     from ..slims import connection as slims
@@ -68,7 +70,9 @@ def back() -> Response:
 
 def find_request(extension_id: int) -> dict[str, Any] | None:
     with services().engine.connect() as connection:
-        return db.get_extension_request(connection.execution_options(read_only=True), extension_id)
+        return queries.get_extension_request(
+            connection.execution_options(read_only=True), extension_id
+        )
 
 
 @bp.get("/")
@@ -76,8 +80,8 @@ def find_request(extension_id: int) -> dict[str, Any] | None:
 def index() -> tuple[str, int]:
     with services().engine.connect() as connection:
         connection = connection.execution_options(read_only=True)
-        pending = db.pending_extension_requests(connection)
-        to_do = db.extensions_to_do_in_slims(connection)
+        pending = queries.pending_extension_requests(connection)
+        to_do = queries.extensions_to_do_in_slims(connection)
     states = read_states([row["loan_id"] for row in pending])
     page = render_template(
         "admin/extensions.html",
@@ -111,7 +115,7 @@ def grant(extension_id: int) -> Response:
         with slims.slims_connection(engine) as connection:
             states = slims.loan_states(connection, [found["loan_id"]], library_today())
             state = states.get(found["loan_id"])
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             granted = extensions.grant(
                 connection,
                 found,
@@ -150,7 +154,7 @@ def decline(extension_id: int) -> Response:
         flash(f"Belum ditolak: alasan: {refused}")
         return back()
     try:
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             extensions.decline(
                 connection,
                 found,
@@ -168,7 +172,7 @@ def decline(extension_id: int) -> Response:
 @bp.post("/<id:extension_id>/done")
 @librarian_required
 def done(extension_id: int) -> Response:
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         marked = extensions.mark_done(connection, extension_id, actor=g.actor)
     flash("Ditandai sudah dikerjakan di SLiMS." if marked else "Tidak ada yang perlu ditandai.")
     return back()
@@ -176,3 +180,4 @@ def done(extension_id: int) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    add_tab(app, AdminTab("Perpanjangan", ("admin_extensions.index",)))

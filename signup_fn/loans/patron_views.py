@@ -27,13 +27,15 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from .. import db
+from ..auth import queries as auth_queries
 from ..auth.patron_views import login_required
 from ..clock import library_today
 from ..deferred import deferred
 from ..services import services
 from ..slims.directory import slims_engine
+from ..store.engine import transaction
 from ..typed_text import TextRefused, typed_text
+from . import queries
 
 if TYPE_CHECKING:
     from ..slims import connection as slims
@@ -58,7 +60,9 @@ def unavailable() -> tuple[str, int]:
 
 def current_member_id() -> str:
     with services().engine.connect() as connection:
-        account = db.get_account(connection.execution_options(read_only=True), g.account_id)
+        account = auth_queries.get_account(
+            connection.execution_options(read_only=True), g.account_id
+        )
     if account is None:  # login_required found a session, so the account exists
         raise LookupError(g.account_id)
     return account["member_id"]
@@ -87,7 +91,7 @@ def index() -> tuple[str, int]:
     except slims.SlimsUnavailable:
         return unavailable()
     with services().engine.connect() as connection:
-        asked = db.extension_requests_of_account(
+        asked = queries.extension_requests_of_account(
             connection.execution_options(read_only=True), g.account_id
         )
     latest: dict[int, dict[str, Any]] = {}
@@ -116,7 +120,7 @@ def extend(loan_id: int) -> Response | tuple[str, int]:
         return unavailable()
     if loan is None:
         return page("loans/not_found.html", 404)
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         created = extensions.request_extension(
             connection,
             account_id=g.account_id,

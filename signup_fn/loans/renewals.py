@@ -30,12 +30,13 @@ from sqlalchemy import Connection
 
 from catalog.labels import date_label
 
-from .. import db
 from ..clock import library_now, library_today
 from ..mail import outbox as mail
 from ..slims import connection as slims
 from ..slims.write import write_engine
+from ..store.audit import add_audit
 from ..store.statuses import ExtensionStatus
+from . import queries
 
 
 class ExtensionRefused(Exception):
@@ -60,7 +61,7 @@ def request_extension(
     connection: Connection, *, account_id: int, loan: slims.Loan, note: str | None, actor: str
 ) -> int | None:
     """Store a pending request for this current loan; None when one is already open."""
-    extension_id = db.insert_extension_request(
+    extension_id = queries.insert_extension_request(
         connection,
         account_id=account_id,
         loan_id=loan.loan_id,
@@ -69,7 +70,7 @@ def request_extension(
         due_date=loan.due_date or library_today(),
         note=note,
     )
-    db.add_audit(
+    add_audit(
         connection,
         action="extension_requested",
         outcome="ok" if extension_id is not None else "duplicate",
@@ -138,7 +139,7 @@ def grant(
     if refusal is not None or state is None or new_due_date is None:
         raise ExtensionRefused(refusal or ALREADY_DECIDED)
     engine = write_engine()
-    if not db.decide_extension_request(
+    if not queries.decide_extension_request(
         connection,
         request["id"],
         status=ExtensionStatus.GRANTED,
@@ -162,7 +163,7 @@ def grant(
                 "SLiMS tidak mengubah pinjaman ini: datanya berubah sejak halaman dibuka "
                 "(dikembalikan atau sudah diperpanjang). Muat ulang halaman."
             )
-    db.add_audit(
+    add_audit(
         connection,
         action="extension_granted",
         outcome="ok" if engine is not None else "manual",
@@ -194,7 +195,7 @@ def decline(
     """Decline a pending request with the librarian's note; e-mail the patron."""
     if not note:
         raise ExtensionRefused("Tulis alasan penolakan; alasan itu dikirim ke pemustaka.")
-    if request["status"] != ExtensionStatus.PENDING or not db.decide_extension_request(
+    if request["status"] != ExtensionStatus.PENDING or not queries.decide_extension_request(
         connection,
         request["id"],
         status=ExtensionStatus.DECLINED,
@@ -202,7 +203,7 @@ def decline(
         decision_note=note,
     ):
         raise ExtensionRefused(ALREADY_DECIDED)
-    db.add_audit(
+    add_audit(
         connection,
         action="extension_declined",
         outcome="ok",
@@ -223,9 +224,9 @@ def decline(
 
 def mark_done(connection: Connection, extension_id: int, *, actor: str) -> bool:
     """The librarian carried out a granted extension in SLiMS circulation."""
-    done = db.mark_extension_done_in_slims(connection, extension_id)
+    done = queries.mark_extension_done_in_slims(connection, extension_id)
     if done:
-        db.add_audit(
+        add_audit(
             connection,
             action="extension_done_in_slims",
             outcome="ok",

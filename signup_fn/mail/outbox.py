@@ -36,9 +36,11 @@ from flask import (
 from flask.cli import AppGroup
 from sqlalchemy import Connection, Engine
 
-from .. import db
 from ..config import ConfigError
 from ..services import services
+from ..store.audit import add_audit
+from ..store.engine import transaction, utcnow
+from . import queries
 
 SMTP_TIMEOUT = 15
 BATCH = 50
@@ -108,7 +110,9 @@ def queue_mail(connection: Connection, to: str, template: str, **context: object
 
     Raises InvalidAddress for a bad recipient. Sending is tried after this request ends."""
     subject, body = render(template, **context)
-    mail_id = db.insert_mail(connection, to_address=checked_address(to), subject=subject, body=body)
+    mail_id = queries.insert_mail(
+        connection, to_address=checked_address(to), subject=subject, body=body
+    )
     if has_request_context() and "mail_queued" not in g:
         g.mail_queued = True
         after_this_request(send_after_response)
@@ -159,13 +163,13 @@ def send_due(app: Flask) -> tuple[int, int]:
         sender = sender_address(app)
         engine = services().engine
         with engine.connect() as connection:
-            due = db.due_mail_ids(connection.execution_options(read_only=True), BATCH)
+            due = queries.due_mail_ids(connection.execution_options(read_only=True), BATCH)
         sent = failed = 0
         smtp: smtplib.SMTP | None = None
         try:
             for mail_id in due:
-                with db.transaction(engine) as connection:
-                    row = db.claim_mail(connection, mail_id, db.utcnow() + LEASE)
+                with transaction(engine) as connection:
+                    row = queries.claim_mail(connection, mail_id, utcnow() + LEASE)
                 if row is None:
                     continue
                 try:
@@ -179,9 +183,9 @@ def send_due(app: Flask) -> tuple[int, int]:
                     app.logger.warning("mail %s not sent: %s", mail_id, describe(exc))
                     continue
                 sent += 1
-                with db.transaction(engine) as connection:
-                    db.mark_mail_sent(connection, mail_id)
-                    db.add_audit(
+                with transaction(engine) as connection:
+                    queries.mark_mail_sent(connection, mail_id)
+                    add_audit(
                         connection,
                         action="mailed",
                         outcome="ok",
@@ -194,14 +198,14 @@ def send_due(app: Flask) -> tuple[int, int]:
 
 
 def record_failure(engine: Engine, mail_id: int, attempts: int, error: Exception) -> None:
-    with db.transaction(engine) as connection:
-        db.mark_mail_failed(
+    with transaction(engine) as connection:
+        queries.mark_mail_failed(
             connection,
             mail_id,
             error=describe(error),
-            next_attempt_at=db.utcnow() + backoff(attempts),
+            next_attempt_at=utcnow() + backoff(attempts),
         )
-        db.add_audit(
+        add_audit(
             connection,
             action="mail_failed",
             outcome="retry",

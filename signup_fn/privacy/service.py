@@ -35,14 +35,18 @@ from flask.cli import AppGroup
 from pydantic import ValidationError
 from sqlalchemy import Connection
 
-from .. import db
 from ..api.schema import FIELD_LABELS, SignupRequest, message_for
+from ..auth import queries as auth_queries
 from ..auth.tokens import revoke_account_links
 from ..member_numbers import normalise_member_number
 from ..services import services
+from ..slims import queries as slims_queries
+from ..store.audit import add_audit
+from ..store.engine import transaction, utcnow
 from ..store.statuses import AccountStatus, RequestStatus, SessionKind
 from ..typed_text import CLI_TEXT
 from ..web.ratelimit import limit_key
+from . import queries
 
 ACTOR = "cli"
 PATRON = SessionKind.PATRON
@@ -81,8 +85,8 @@ def find_person(connection: Connection, member_id: str) -> Person:
     member_id = normalise_member_number(member_id)
     return Person(
         member_id=member_id,
-        requests=db.requests_of_member(connection, member_id),
-        account=db.find_account(connection, member_id),
+        requests=queries.requests_of_member(connection, member_id),
+        account=auth_queries.find_account(connection, member_id),
     )
 
 
@@ -104,26 +108,28 @@ def export_person(connection: Connection, member_id: str) -> dict[str, Any] | No
         return None
     account = person.account
     reference = account_ref(account["id"]) if account else None
-    library_member = db.find_library_member(connection, person.member_id)
+    library_member = slims_queries.find_library_member(connection, person.member_id)
     data = {
         "member_id": person.member_id,
-        "exported_at": db.utcnow(),
+        "exported_at": utcnow(),
         "requests": person.requests,
-        "decisions": db.decisions_of(connection, person.request_ids),
+        "decisions": queries.decisions_of(connection, person.request_ids),
         "account": (
             {key: value for key, value in account.items() if key != "password_hash"}
             if account
             else None
         ),
-        "sessions": db.count_user_sessions(connection, PATRON, account["id"]) if account else 0,
-        "extension_requests": db.extension_requests_of(connection, account["id"])
+        "sessions": auth_queries.count_user_sessions(connection, PATRON, account["id"])
+        if account
+        else 0,
+        "extension_requests": queries.extension_requests_of(connection, account["id"])
         if account
         else [],
-        "outbox": db.outbox_to(connection, person.addresses),
+        "outbox": queries.outbox_to(connection, person.addresses),
         "library_member": dict(library_member) if library_member else None,
-        "processing_record": db.audit_rows_about(connection, person.request_ids, reference),
+        "processing_record": queries.audit_rows_about(connection, person.request_ids, reference),
     }
-    db.add_audit(
+    add_audit(
         connection,
         action="export",
         outcome="ok",
@@ -141,7 +147,7 @@ def delete_person(connection: Connection, member_id: str) -> dict[str, int] | No
         return None
     account_id = person.account["id"] if person.account else None
     secret = current_app.config["SECRET_KEY"]
-    counts = db.delete_person(
+    counts = queries.delete_person(
         connection,
         request_ids=person.request_ids,
         account_id=account_id,
@@ -149,11 +155,9 @@ def delete_person(connection: Connection, member_id: str) -> dict[str, int] | No
         login_keys=[limit_key(secret, f"login:{PATRON}", person.member_id.casefold())],
     )
     for request_id in person.request_ids:
-        db.add_audit(
-            connection, action="deletion", outcome="ok", actor=ACTOR, request_id=request_id
-        )
+        add_audit(connection, action="deletion", outcome="ok", actor=ACTOR, request_id=request_id)
     if account_id is not None:
-        db.add_audit(
+        add_audit(
             connection, action="deletion", outcome="ok", actor=ACTOR, reason=account_ref(account_id)
         )
     return counts
@@ -224,8 +228,8 @@ def correct_person(
         raise ValueError(f"not correctable: {sorted(unknown)}")
     new = checked_values(values)
     member_id = normalise_member_number(member_id)
-    requests = db.correctable_requests(connection, member_id)
-    account = db.find_account(connection, member_id)
+    requests = queries.correctable_requests(connection, member_id)
+    account = auth_queries.find_account(connection, member_id)
     if not requests and account is None:
         return None
     if "email" in new:
@@ -235,11 +239,11 @@ def correct_person(
         changed = {field: value for field, value in new.items() if request[field] != value}
         if not changed:
             continue
-        db.update_request(connection, request["id"], **changed)
+        queries.update_request(connection, request["id"], **changed)
         changes += [
             Change(request["id"], field, request[field], value) for field, value in changed.items()
         ]
-        db.add_audit(
+        add_audit(
             connection,
             action="correction",
             outcome="ok",
@@ -248,10 +252,10 @@ def correct_person(
             request_id=request["id"],
         )
     if account is not None and "email" in new and account["email"] != new["email"]:
-        db.update_account(connection, account["id"], email=new["email"])
+        auth_queries.update_account(connection, account["id"], email=new["email"])
         revoke_account_links(connection, account["id"])
         changes.append(Change(None, "email", account["email"], new["email"]))
-        db.add_audit(
+        add_audit(
             connection,
             action="correction",
             outcome="ok",
@@ -262,12 +266,12 @@ def correct_person(
 
 
 def purge(connection: Connection) -> dict[str, int]:
-    """Delete what the retention rules allow (see `db.purge_stale`); audits `purge`."""
+    """Delete what the retention rules allow (see `privacy.queries.purge_stale`); audits `purge`."""
     config = current_app.config
     retention, sent_retention = config["RETENTION_DAYS"], config["SENT_MAIL_RETENTION_DAYS"]
     if retention < 1 or sent_retention < 1:
         raise click.UsageError("RETENTION_DAYS dan SENT_MAIL_RETENTION_DAYS minimal 1 hari.")
-    now = db.utcnow()
+    now = utcnow()
     login_window = max(config["LOGIN_ACCOUNT_WINDOW"], config["LOGIN_ADDRESS_WINDOW"])
     # the longest window any limit uses (sign-up limits, and the forgot-password hour)
     rate_window = max(
@@ -276,7 +280,7 @@ def purge(connection: Connection) -> dict[str, int]:
         config["RATE_LIMIT_USE_WINDOW"],
         3600,
     )
-    counts = db.purge_stale(
+    counts = queries.purge_stale(
         connection,
         requests_before=now - timedelta(days=retention),
         sent_mail_before=now - timedelta(days=sent_retention),
@@ -284,7 +288,7 @@ def purge(connection: Connection) -> dict[str, int]:
         rate_window_before=int(now.timestamp()) - rate_window,
     )
     summary = " ".join(f"{kind}:{count}" for kind, count in counts.items())
-    db.add_audit(connection, action="purge", outcome="ok", actor=ACTOR, reason=summary)
+    add_audit(connection, action="purge", outcome="ok", actor=ACTOR, reason=summary)
     return counts
 
 
@@ -295,7 +299,7 @@ privacy_cli = AppGroup("privacy", help="Hak subjek data (UU PDP) dan penghapusan
 @click.argument("member_id", type=CLI_TEXT)
 def export_command(member_id: str) -> None:
     """Cetak data tentang MEMBER_ID dan catatan pemrosesannya (JSON)."""
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         data = export_person(connection, member_id)
     if data is None:
         raise click.ClickException(f"Tidak ada data untuk nomor anggota {member_id}.")
@@ -312,7 +316,7 @@ def delete_command(member_id: str, yes: bool) -> None:
             f"Hapus semua data nomor anggota {member_id}? Tindakan ini tidak dapat dibatalkan.",
             abort=True,
         )
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         counts = delete_person(connection, member_id)
     if counts is None:
         raise click.ClickException(f"Tidak ada data untuk nomor anggota {member_id}.")
@@ -331,9 +335,9 @@ def correct_command(member_id: str, **options: str | None) -> None:
     if not values:
         raise click.UsageError("Sebutkan data yang diperbaiki: --email/--name/--phone/--programme.")
     try:
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             changes = correct_person(connection, member_id, values)
-            account = db.find_account(connection, normalise_member_number(member_id))
+            account = auth_queries.find_account(connection, normalise_member_number(member_id))
     except InvalidCorrection as invalid:
         problems = "".join(
             f"--{field} ({FIELD_LABELS[field]}): {message}\n"
@@ -367,6 +371,6 @@ def correct_command(member_id: str, **options: str | None) -> None:
 @privacy_cli.command("purge")
 def purge_command() -> None:
     """Hapus permintaan, tautan, sesi dan penghitung yang lewat masa simpan (harian, penjadwal)."""
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         counts = purge(connection)
     click.echo("Dihapus: " + ", ".join(f"{kind} {count}" for kind, count in counts.items()) + ".")

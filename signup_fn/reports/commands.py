@@ -6,9 +6,10 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from .. import clock, db, library
+from .. import clock, library
 from ..resources.catalog_source import CatalogUnavailable, current_catalog
 from ..services import services
+from . import queries
 from . import usage as usage_report
 
 usage_cli = AppGroup("usage", help="Penggunaan e-resource (aturan COUNTER Release 5).")
@@ -41,7 +42,7 @@ def report_command(
     except usage_report.InvalidFilter as error:
         raise click.BadParameter(str(error)) from None
     with services().engine.connect() as connection:
-        rows = db.resource_usage_rows(connection.execution_options(read_only=True))
+        rows = queries.resource_usage_rows(connection.execution_options(read_only=True))
     report = usage_report.build_usage_report(rows, catalog, filters)
     if as_csv:
         text = usage_report.to_csv(

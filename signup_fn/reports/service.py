@@ -27,10 +27,9 @@ from sqlalchemy import Connection
 
 from catalog.spreadsheet import neutralize_cell
 
-from .. import db
 from ..clock import library_month
-from ..review import service as review
-from ..store.statuses import ExtensionStatus, RequestStatus
+from ..store.statuses import REQUEST_STATUS_WORDS, ExtensionStatus, RequestStatus
+from . import queries
 
 DECISION_STANDARD = timedelta(minutes=10 + 2)
 STATUSES = tuple(RequestStatus)
@@ -196,9 +195,11 @@ def build_report(
     def received(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         return [row for row in rows if in_period(library_month(row["created_at"]), start, end)]
 
-    timeline = received(db.request_timeline(connection))
+    timeline = received(queries.request_timeline(connection))
     usage_rows = [
-        row for row in db.resource_usage_rows(connection) if in_period(row["month"], start, end)
+        row
+        for row in queries.resource_usage_rows(connection)
+        if in_period(row["month"], start, end)
     ]
     resource_rows, click_months = resources(usage_rows)
     return Report(
@@ -206,14 +207,14 @@ def build_report(
         timings(timeline),
         resource_rows,
         click_months,
-        procedure_steps(received(db.procedure_times(connection))),
-        extension_months(received(db.extension_request_times(connection))),
+        procedure_steps(received(queries.procedure_times(connection))),
+        extension_months(received(queries.extension_request_times(connection))),
     )
 
 
 # --- tables (for CSV and the command line) ---------------------------------------------------
 
-STATUS_LABELS = review.STATUS_WORDS
+STATUS_LABELS = REQUEST_STATUS_WORDS
 EXTENSION_STATUS_LABELS = {
     ExtensionStatus.PENDING: "menunggu",
     ExtensionStatus.GRANTED: "dikabulkan",

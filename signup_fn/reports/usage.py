@@ -201,7 +201,7 @@ def build_usage_report(
     catalog: LoadedCatalog | None,
     filters: UsageFilter,
 ) -> UsageReport:
-    """The report of `usage_rows` (db.resource_usage_rows) under `filters`."""
+    """The report of `usage_rows` (queries.resource_usage_rows) under `filters`."""
     totals: dict[str, dict[str, int]] = defaultdict(dict)
     uniques: dict[str, dict[str, int | None]] = defaultdict(dict)
     seen_months: set[str] = set()

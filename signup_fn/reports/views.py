@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, abort, g, render_template, request
 
-from .. import clock, db, library
+from .. import clock, library
 from ..auth.admin_views import librarian_required
 from ..deferred import deferred
 from ..resources.catalog_source import CatalogUnavailable, current_catalog
 from ..services import services
+from ..store.audit import add_audit
+from ..store.engine import transaction
 from ..store.statuses import ExtensionStatus, RequestStatus
+from ..web.admin_layout import AdminTab, add_tab
+from . import queries
 
 if TYPE_CHECKING:
     from . import charts
@@ -61,7 +65,7 @@ def period_report(filters: UsageFilter) -> tuple[reports.Report, UsageReport]:
     with services().engine.connect() as connection:
         connection = connection.execution_options(read_only=True)
         report = reports.build_report(connection, start=filters.start, end=filters.end)
-        rows = db.resource_usage_rows(connection)
+        rows = queries.resource_usage_rows(connection)
     return report, usage_report.build_usage_report(rows, catalog_or_none(), filters)
 
 
@@ -245,8 +249,8 @@ def reports_csv() -> Response:
         )
     else:
         body = reports.to_csv(report, name)
-    with db.transaction(services().engine) as connection:
-        db.add_audit(connection, action="export", outcome="ok", actor=g.actor, reason=name)
+    with transaction(services().engine) as connection:
+        add_audit(connection, action="export", outcome="ok", actor=g.actor, reason=name)
     stamp = clock.library_today().strftime("%Y%m%d")
     return Response(
         body,
@@ -257,3 +261,4 @@ def reports_csv() -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    add_tab(app, AdminTab("Laporan", ("admin_reports.index",)))

@@ -29,11 +29,14 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Flask, Response, current_app, request
 from sqlalchemy import Connection, Engine
 
-from .. import clock, db
+from .. import clock
 from ..deferred import deferred
 from ..services import services
+from ..store import hot_path
+from ..store.engine import utcnow
 from ..web.headers import request_origin
 from ..web.ratelimit import Limit, limit_key
+from . import queries
 from .catalog_source import CatalogUnavailable, current_catalog
 from .robots import is_robot
 
@@ -78,7 +81,7 @@ def visit_key(secret: str, day: str, address: str, user_agent: str, resource_id:
 class Visit:
     """One request to open a resource, as the rules see it, worked out before the write
     transaction: the robot check and the keyed hashes cost CPU that must not hold the
-    database's single write turn (`db.WriterQueue`)."""
+    database's single write turn (`store.engine.WriterQueue`)."""
 
     resource_id: str
     address_key: str  # names the per-address limit's counter
@@ -95,7 +98,7 @@ def current_visit(resource_id: str) -> Visit | None:
         return None
     secret = current_app.config["SECRET_KEY"]
     address = request.remote_addr or "unknown"
-    now = db.utcnow()
+    now = utcnow()
     local = clock.library_time(now)
     day = local.date().isoformat()
     return Visit(
@@ -108,7 +111,9 @@ def current_visit(resource_id: str) -> Visit | None:
     )
 
 
-def count_visit(connection: Connection | db.DriverTransaction, visit: Visit | None) -> Outcome:
+def count_visit(
+    connection: Connection | hot_path.DriverTransaction, visit: Visit | None
+) -> Outcome:
     """Apply the module's rules to `visit` (None: a robot's), in `connection`'s transaction
     (the caller's: /go writes its audit row in the same one; the API runs it on the driver
     cursor, the sign-up's hot path)."""
@@ -118,7 +123,7 @@ def count_visit(connection: Connection | db.DriverTransaction, visit: Visit | No
     limit = Limit(config["RATE_LIMIT_USE_COUNT"], config["RATE_LIMIT_USE_WINDOW"])
     if services().limiter.hit(connection, visit.address_key, limit):
         return Outcome.LIMITED
-    first, counted = db.record_visit(
+    first, counted = queries.record_visit(
         connection,
         key=visit.key,
         day=visit.day,
@@ -127,11 +132,11 @@ def count_visit(connection: Connection | db.DriverTransaction, visit: Visit | No
     )
     engine = services().engine
     if PURGED_BEFORE.get(engine) != visit.day:
-        db.purge_visits(connection, before_day=visit.day)
+        queries.purge_visits(connection, before_day=visit.day)
         PURGED_BEFORE[engine] = visit.day
     if not (first or counted):
         return Outcome.DOUBLE_CLICK
-    db.add_usage(connection, visit.resource_id, visit.month, unique=first)
+    queries.add_usage(connection, visit.resource_id, visit.month, unique=first)
     return Outcome.UNIQUE if first else Outcome.TOTAL
 
 
@@ -170,7 +175,7 @@ def use(resource_id: str) -> Response:
     visit = current_visit(resource.id)
     if visit is None:
         return Response(status=204)  # a robot's: nothing to write
-    with db.driver_transaction(services().engine) as connection:
+    with hot_path.driver_transaction(services().engine) as connection:
         outcome = count_visit(connection, visit)
     if outcome is Outcome.LIMITED:
         return Response(

@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Flask, current_app, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from .. import db
+from ..auth import queries as auth_queries
 from ..auth import sessions as auth_session
 from ..auth.patron_views import login_required, message
 from ..clock import library_today
 from ..deferred import deferred
 from ..services import services
+from ..store.audit import add_audit
+from ..store.engine import transaction
 from ..store.statuses import AccountStatus, SessionKind
 from . import usage
 from .catalog_source import CatalogUnavailable, current_catalog
@@ -85,7 +87,9 @@ def members_resources(today: date) -> list[models.Resource]:
 @login_required
 def index() -> Response | tuple[str, int]:
     with services().engine.connect() as connection:
-        account = db.get_account(connection.execution_options(read_only=True), g.account_id)
+        account = auth_queries.get_account(
+            connection.execution_options(read_only=True), g.account_id
+        )
     if account is None:  # deleted while logged in: its sessions are gone, too
         return redirect(url_for("patron_auth.login"))
     try:
@@ -133,10 +137,10 @@ def record_use(resource_id: str, account_id: int | None) -> None:
     visit = usage.current_visit(resource_id)
     if visit is None and account_id is None:
         return  # a robot's request, nobody's: nothing to write
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         usage.count_visit(connection, visit)
         if account_id is not None:
-            db.add_audit(
+            add_audit(
                 connection,
                 action="access",
                 outcome="ok",

@@ -15,16 +15,18 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import db
 from ..auth import librarians
+from ..auth import queries as auth_queries
 from ..clock import format_moment
 from ..mail import outbox as mail
 from ..reports import service as reports
 from ..services import services
-from ..store.statuses import RequestStatus
+from ..store.engine import transaction
+from ..store.statuses import REQUEST_STATUS_WORDS, RequestStatus
 from ..typed_text import CLI_TEXT
 from ..web import admin_layout
 from ..web.ids import ROW_ID_TYPE
+from . import queries
 from . import service as review
 from .member_check import MemberEvidence
 
@@ -46,7 +48,7 @@ def actor_for(username: str | None) -> str:
     if username is None:
         return "cli"
     with services().engine.connect() as connection:
-        librarian = db.find_librarian(connection, username.strip().lower())
+        librarian = auth_queries.find_librarian(connection, username.strip().lower())
     if librarian is None or not librarian["active"]:
         raise click.BadParameter("pustakawan tidak ditemukan atau nonaktif.", param_hint="--by")
     return librarians.actor(librarian["id"])
@@ -67,7 +69,7 @@ def send_now() -> None:
 def list_command(status: str) -> None:
     """Daftar permintaan (yang menunggu: terlama dahulu)."""
     with services().engine.connect() as connection:
-        rows = db.list_requests(connection, None if status == ALL else RequestStatus(status))
+        rows = queries.list_requests(connection, None if status == ALL else RequestStatus(status))
     for row in rows:
         click.echo(
             f"#{row['id']}\t{row['status']}\t{format_moment(row['created_at'])}"
@@ -128,12 +130,12 @@ def evidence_lines(row: Mapping[str, Any], evidence: MemberEvidence) -> list[tup
 def show_command(request_id: int) -> None:
     """Satu permintaan dengan bukti pemeriksaan anggota, seperti di halaman admin."""
     with services().engine.connect() as connection:
-        row = db.get_request(connection, request_id)
+        row = queries.get_request(connection, request_id)
     if row is None:
         raise click.ClickException(str(review.RequestNotFound(request_id)))
     evidence = review.evidence_for([row])[request_id]
     lines = [
-        ("Permintaan", f"#{row['id']} ({review.STATUS_WORDS.get(row['status'], row['status'])})"),
+        ("Permintaan", f"#{row['id']} ({REQUEST_STATUS_WORDS.get(row['status'], row['status'])})"),
         (
             "Diterima",
             f"{format_moment(row['created_at'])} ({admin_layout.age(row['created_at'])})",
@@ -175,7 +177,7 @@ def approve_command(request_id: int, contact: str | None, username: str | None) 
     """Setujui permintaan: akun dibuat, tautan aktivasi dikirim (atau dicetak sekali)."""
     actor = actor_for(username)
     try:
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             decision = review.approve(connection, request_id, actor=actor, contact=contact)
     except review.ReviewError as error:
         raise click.ClickException(str(error)) from None
@@ -201,7 +203,7 @@ def resend_command(request_id: int, username: str | None) -> None:
     """Tautan aktivasi baru untuk permintaan disetujui yang belum diaktifkan (yang lama gugur)."""
     actor = actor_for(username)
     try:
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             decision = review.resend_activation(connection, request_id, actor=actor)
     except review.ReviewError as error:
         raise click.ClickException(str(error)) from None
@@ -224,7 +226,7 @@ def reject_command(request_id: int, reason: str, username: str | None) -> None:
     listed = {item.code for item in review.REJECT_REASONS}
     choice, typed = (reason, None) if reason in listed else (None, reason)
     try:
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             decision = review.reject(
                 connection, request_id, actor=actor, choice=choice, typed=typed
             )
@@ -237,7 +239,7 @@ def reject_command(request_id: int, reason: str, username: str | None) -> None:
 @requests_cli.command("notify")
 def notify_command() -> None:
     """E-mail ke pustakawan bila ada permintaan baru sejak ringkasan terakhir (untuk cron)."""
-    with db.transaction(services().engine) as connection:
+    with transaction(services().engine) as connection:
         queued = review.notify_librarians(connection)
     if queued:
         click.echo(f"Pemberitahuan permintaan baru dikirim ke {queued} pustakawan.")

@@ -36,8 +36,8 @@ from flask import current_app
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import db
 from ..auth import accounts
+from ..auth import queries as auth_queries
 from ..clock import expiry_text, library_today
 from ..mail import outbox as mail
 from ..slims.directory import (
@@ -48,17 +48,13 @@ from ..slims.directory import (
     Source,
     member_directory,
 )
-from ..store.statuses import AccountStatus, RequestStatus
+from ..store.audit import add_audit, has_audit
+from ..store.statuses import REQUEST_STATUS_WORDS, AccountStatus, RequestStatus
 from ..typed_text import TextRefused, typed_text
+from . import queries
 from .member_check import MemberEvidence, check_request
 
 MAX_REASON_LENGTH = 200
-# a request's status as the librarian reads it (the command line, the refusal of a decision)
-STATUS_WORDS: dict[str, str] = {
-    RequestStatus.PENDING: "menunggu",
-    RequestStatus.APPROVED: "disetujui",
-    RequestStatus.REJECTED: "ditolak",
-}
 DIGEST_MARKER = "digest"
 
 
@@ -122,7 +118,7 @@ class NotPending(ReviewError):
 
     def __init__(self, request_id: int, status: str) -> None:
         self.status = status
-        label = STATUS_WORDS.get(status, status)
+        label = REQUEST_STATUS_WORDS.get(status, status)
         super().__init__(f"Permintaan #{request_id} sudah {label}; keputusan tidak diubah.")
 
 
@@ -235,7 +231,7 @@ def directory_info() -> DirectoryInfo:
 
 
 def get_request(connection: Connection, request_id: int) -> dict[str, Any]:
-    row = db.get_request(connection, request_id)
+    row = queries.get_request(connection, request_id)
     if row is None:
         raise RequestNotFound(request_id)
     return row
@@ -244,9 +240,9 @@ def get_request(connection: Connection, request_id: int) -> dict[str, Any]:
 def record_check(connection: Connection, request_id: int, *, actor: str) -> bool:
     """Audit `checked` (SOP step 2) the first time `actor` views or decides a request (a
     decision straight from the queue is a check too); True if written."""
-    if db.has_audit(connection, action="checked", actor=actor, request_id=request_id):
+    if has_audit(connection, action="checked", actor=actor, request_id=request_id):
         return False
-    db.add_audit(connection, action="checked", outcome="ok", actor=actor, request_id=request_id)
+    add_audit(connection, action="checked", outcome="ok", actor=actor, request_id=request_id)
     return True
 
 
@@ -255,8 +251,8 @@ def record_check(connection: Connection, request_id: int, *, actor: str) -> bool
 
 def claim(connection: Connection, request_id: int, status: RequestStatus) -> dict[str, Any]:
     """Move the request from pending to `status`, or raise RequestNotFound / NotPending."""
-    if not db.decide_request(connection, request_id, status):
-        current = db.get_request(connection, request_id)
+    if not queries.decide_request(connection, request_id, status):
+        current = queries.get_request(connection, request_id)
         if current is None:
             raise RequestNotFound(request_id)
         raise NotPending(request_id, current["status"])
@@ -268,7 +264,7 @@ def conflicts_for(
 ) -> dict[int, list[dict[str, Any]]]:
     """For each request (by id), the other pending requests of its member number."""
     rows = list(rows)
-    found = db.open_requests_for_members(connection, [row["member_id"] for row in rows])
+    found = queries.open_requests_for_members(connection, [row["member_id"] for row in rows])
     return {
         row["id"]: [other for other in found[row["member_id"]] if other["id"] != row["id"]]
         for row in rows
@@ -305,14 +301,14 @@ def approve(
         )
     except accounts.AccountExists:
         raise AccountAlreadyActive(row["member_id"]) from None
-    db.insert_decision(
+    queries.insert_decision(
         connection,
         request_id=request_id,
         decision=RequestStatus.APPROVED,
         decided_by=actor,
         account_id=account_id,
     )
-    db.add_audit(
+    add_audit(
         connection,
         action="approved",
         outcome="ok",
@@ -339,7 +335,7 @@ def deliver_activation(
     Returns (outbox id, None) or (None, link)."""
     link = mail.public_url(accounts.activation_path(token))
     if not mail.mail_configured(current_app):
-        db.add_audit(
+        add_audit(
             connection,
             action="link_handed_over",
             outcome="ok",
@@ -357,7 +353,7 @@ def deliver_activation(
         hours=current_app.config["ACTIVATION_TOKEN_HOURS"],
         until=expiry_text(accounts.activation_lifetime()),
     )
-    db.add_audit(
+    add_audit(
         connection,
         action="mail_queued",
         outcome="ok",
@@ -372,7 +368,7 @@ def pending_account_of(connection: Connection, row: Mapping[str, Any]) -> dict[s
     """The account an approved request made, while it still waits for activation."""
     if row["status"] != RequestStatus.APPROVED or row["account_id"] is None:
         return None
-    account = db.get_account(connection, row["account_id"])
+    account = auth_queries.get_account(connection, row["account_id"])
     if account is None or account["status"] != AccountStatus.PENDING_ACTIVATION:
         return None
     return account
@@ -387,7 +383,7 @@ def resend_activation(connection: Connection, request_id: int, *, actor: str) ->
     if account is None:
         raise NoPendingActivation(request_id)
     token = accounts.renew_activation(connection, account["id"])
-    db.add_audit(
+    add_audit(
         connection, action="activation_resent", outcome="ok", actor=actor, request_id=request_id
     )
     mail_id, link = deliver_activation(connection, row, account["email"], token, actor=actor)
@@ -432,14 +428,14 @@ def reject(
     text, advice, code = reason_for(choice, typed)
     record_check(connection, request_id, actor=actor)
     row = claim(connection, request_id, RequestStatus.REJECTED)
-    db.insert_decision(
+    queries.insert_decision(
         connection,
         request_id=request_id,
         decision=RequestStatus.REJECTED,
         decided_by=actor,
         reason=text,
     )
-    db.add_audit(
+    add_audit(
         connection,
         action="rejected",
         outcome="ok",
@@ -455,7 +451,7 @@ def reject(
         reason=text,
         advice=advice,
     )
-    db.add_audit(
+    add_audit(
         connection,
         action="mail_queued",
         outcome="ok",
@@ -477,12 +473,12 @@ def notify_librarians(connection: Connection) -> int:
 
     The digest says how many, not who (no personal data by e-mail); the marker remembers the
     newest request covered, so each request is announced once."""
-    since = db.get_marker(connection, DIGEST_MARKER)
-    new, newest = db.pending_since(connection, since)
+    since = queries.get_marker(connection, DIGEST_MARKER)
+    new, newest = queries.pending_since(connection, since)
     if not new or newest is None:
         return 0
-    recipients = db.active_librarian_emails(connection)
-    pending = db.count_pending(connection)
+    recipients = queries.active_librarian_emails(connection)
+    pending = queries.count_pending(connection)
     for address in recipients:
         mail.queue_mail(
             connection,
@@ -492,8 +488,8 @@ def notify_librarians(connection: Connection) -> int:
             pending=pending,
             link=mail.public_url("/admin/"),
         )
-    db.set_marker(connection, DIGEST_MARKER, newest)
-    db.add_audit(
+    queries.set_marker(connection, DIGEST_MARKER, newest)
+    add_audit(
         connection,
         action="digest_queued",
         outcome="ok" if recipients else "no_recipient",

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, Flask, abort, g, render_template
 from sqlalchemy import Connection
 
-from .. import db
 from ..auth.admin_views import librarian_required
 from ..deferred import deferred
 from ..services import services
+from ..store.engine import transaction
 from ..store.statuses import RequestStatus
+from ..web.admin_layout import AdminTab, add_tab
 from ..web.forms import form_field
+from . import queries
 
 if TYPE_CHECKING:
     from . import service as review
@@ -51,7 +53,7 @@ def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 
 
 def next_pending(connection: Connection) -> dict[str, Any] | None:
-    found = db.list_requests(connection, RequestStatus.PENDING, limit=1)
+    found = queries.list_requests(connection, RequestStatus.PENDING, limit=1)
     return found[0] if found else None
 
 
@@ -60,8 +62,8 @@ def next_pending(connection: Connection) -> dict[str, Any] | None:
 def queue() -> tuple[str, int]:
     """Pending requests, oldest first, each with its member check."""
     with read_only() as connection:
-        pending = db.list_requests(connection, RequestStatus.PENDING, limit=QUEUE_LIMIT)
-        total = db.count_pending(connection)
+        pending = queries.list_requests(connection, RequestStatus.PENDING, limit=QUEUE_LIMIT)
+        total = queries.count_pending(connection)
         conflicts = review.conflicts_for(connection, pending)
     return render(
         "admin/index.html",
@@ -79,11 +81,11 @@ def request_detail(request_id: int) -> tuple[str, int]:
     """The request beside the member database's evidence; the first view of a pending request
     by a librarian records SOP step 2 (audit `checked`)."""
     with read_only() as connection:
-        row = db.get_request(connection, request_id)
+        row = queries.get_request(connection, request_id)
     if row is None:
         abort(404)
     if row["status"] == RequestStatus.PENDING:
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             review.record_check(connection, request_id, actor=g.actor)
     return detail_page(row)
 
@@ -112,7 +114,7 @@ def refused(request_id: int, error: review.ReviewError, **form: Any) -> tuple[st
     """The request's page again, saying why the decision was not made."""
     status = STATUS_CODES.get(type(error).__name__, 409)
     with read_only() as connection:
-        row = db.get_request(connection, request_id)
+        row = queries.get_request(connection, request_id)
     if row is None:
         abort(404)
     return detail_page(row, status, error=str(error), **form)
@@ -125,7 +127,7 @@ def approve(request_id: int) -> tuple[str, int]:
     here once when no mail server is configured."""
     contact = form_field("contact") or None
     try:
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             decision = review.approve(connection, request_id, actor=g.actor, contact=contact)
     except review.ReviewError as error:
         return refused(request_id, error, contact=contact)
@@ -137,7 +139,7 @@ def approve(request_id: int) -> tuple[str, int]:
 def reject(request_id: int) -> tuple[str, int]:
     choice, typed = form_field("reason"), form_field("reason_other")
     try:
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             decision = review.reject(
                 connection, request_id, actor=g.actor, choice=choice, typed=typed
             )
@@ -152,7 +154,7 @@ def resend(request_id: int) -> tuple[str, int]:
     """A new activation link for an approved request not activated yet (the old one stops
     working); shown here once when no mail server is configured."""
     try:
-        with db.transaction(services().engine) as connection:
+        with transaction(services().engine) as connection:
             decision = review.resend_activation(connection, request_id, actor=g.actor)
     except review.ReviewError as error:
         return refused(request_id, error)
@@ -163,3 +165,19 @@ def decided(decision: review.Decision) -> tuple[str, int]:
     with read_only() as connection:
         following = next_pending(connection)
     return render("admin/decided.html", decision=decision, following=following)
+
+
+def pending_count() -> int:
+    """The queue tab's badge: how many requests wait for a decision."""
+    with read_only() as connection:
+        return queries.count_pending(connection)
+
+
+QUEUE_TAB = AdminTab(
+    "Antrean", ("admin.queue", "admin.request_detail", "admin.approve", "admin.reject"), "pending"
+)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)  # the queue and decisions
+    add_tab(app, QUEUE_TAB, pending_count)

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from .. import db
 from ..services import services
+from ..store.engine import transaction
 from ..typed_text import CLI_TEXT
+from . import queries
 from .directory import DirectoryUnavailable, member_directory
 from .member_csv import MAX_EXPORT_BYTES, CsvProblem, MemberCsvError, parse_export
 
@@ -39,8 +40,8 @@ def import_command(csv_file: Path) -> None:
         problem = CsvProblem(str(csv_file), 1, f"berkas tidak dapat dibaca: {exc}")
         raise click.ClickException(str(problem)) from None
     rows = [member.__dict__ for member in export.members]
-    with db.transaction(services().engine) as connection:
-        stored, previous = db.replace_library_members(connection, rows, actor="cli")
+    with transaction(services().engine) as connection:
+        stored, previous = queries.replace_library_members(connection, rows, actor="cli")
     if export.encoding != "utf-8":
         click.echo(f"Catatan: berkas bukan UTF-8; dibaca sebagai {export.encoding}.")
     header = "dengan" if export.had_header else "tanpa"

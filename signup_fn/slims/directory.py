@@ -21,9 +21,9 @@ from flask import Flask, current_app
 from sqlalchemy import Engine, RowMapping
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import db
 from ..deferred import deferred
 from ..services import services
+from . import queries
 
 if TYPE_CHECKING:
     from . import connection as slims
@@ -91,8 +91,8 @@ class ImportedDirectory:
         try:
             with self.engine.connect() as connection:
                 connection = connection.execution_options(read_only=True)
-                row = db.find_library_member(connection, member_id)
-                if row is None and db.library_members_snapshot(connection)[0] == 0:
+                row = queries.find_library_member(connection, member_id)
+                if row is None and queries.library_members_snapshot(connection)[0] == 0:
                     raise DirectoryUnavailable(NOTHING_IMPORTED)
         except SQLAlchemyError as exc:
             raise DirectoryUnavailable(DATABASE_UNAVAILABLE) from exc
@@ -113,7 +113,7 @@ class ImportedDirectory:
     def snapshot(self) -> tuple[int, datetime | None]:
         """(members imported, when); for the admin pages to say how fresh the list is."""
         with self.engine.connect() as connection:
-            return db.library_members_snapshot(connection.execution_options(read_only=True))
+            return queries.library_members_snapshot(connection.execution_options(read_only=True))
 
 
 class SlimsDirectory:

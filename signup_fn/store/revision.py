@@ -36,7 +36,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import exc as sa_exc
 
-from .. import db
+from . import schema
+from .engine import transaction
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -115,7 +116,7 @@ def lock_schema(connection: Connection) -> None:
 
 def create_schema(connection: Connection) -> None:
     """The whole schema at `HEAD` on an empty database, recorded as `HEAD`."""
-    db.metadata.create_all(connection)
+    schema.metadata.create_all(connection)
     alembic_version.create(connection)
     connection.execute(alembic_version.insert().values(version_num=HEAD))
 
@@ -150,7 +151,7 @@ def check_schema(engine: Engine) -> SchemaMismatch | None:
         revision = None
     if revision == HEAD:
         return None
-    with db.transaction(engine) as connection:
+    with transaction(engine) as connection:
         if at_head(connection):  # now, or another worker got there first
             return None
         revision = recorded_revision(connection)
@@ -194,7 +195,7 @@ def init_db(engine: Engine) -> str:
     A newer database, or one the code does not know, is refused (`SchemaMismatch`): migrations
     never run down here.
     """
-    with db.transaction(engine) as connection:
+    with transaction(engine) as connection:
         if at_head(connection):
             return HEAD
         revision = recorded_revision(connection)

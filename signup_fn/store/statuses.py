@@ -19,6 +19,14 @@ class RequestStatus(StrEnum):
     REJECTED = "rejected"
 
 
+# a request's status as the librarian reads it (the command line, the reports, the refusal of a
+# decision)
+REQUEST_STATUS_WORDS: dict[str, str] = {
+    RequestStatus.PENDING: "menunggu",
+    RequestStatus.APPROVED: "disetujui",
+    RequestStatus.REJECTED: "ditolak",
+}
+
 # `request_decisions.decision`: what a librarian decided on a pending request
 DECISIONS = (RequestStatus.APPROVED, RequestStatus.REJECTED)
 

@@ -1,9 +1,12 @@
-"""What every admin page's layout (`templates/admin/layout.html`) needs: the tabs, the
-librarian's name, the pending count, and the filters for times and figures.
+"""What every admin page's layout (`templates/admin/layout.html`) needs: the tabs with their
+counts, and the filters for times and figures.
 
-The tabs live in one list, `ADMIN_TABS`: another area adds its tab with one line, e.g.
-`AdminTab("Perpanjangan", ("extensions.index",)),`. A tab is active when the request's endpoint
-is one of its endpoints; the first endpoint is where the tab links to.
+Each area adds its tab in its own `init_app`, with one call, e.g.
+`admin_layout.add_tab(app, AdminTab("Perpanjangan", ("admin_extensions.index",)))`; the tabs
+show in the order the areas are registered (`create_app`). A tab is active when the request's
+endpoint is one of its endpoints; the first endpoint is where the tab links to. A tab with a
+`badge` shows the count its area gives beside the label. The logged-in librarian's name comes
+from the auth area (`admin_librarian`).
 """
 
 from __future__ import annotations
@@ -13,66 +16,52 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 
-from .. import db
 from ..clock import format_moment
-from ..services import services
+from ..store.engine import utcnow
+
+TABS = "signup_fn.admin_tabs"
+BADGES = "signup_fn.admin_badges"
 
 
 @dataclass(frozen=True)
 class AdminTab:
     label: str
     endpoints: tuple[str, ...]
-    badge: str | None = None  # a name in BADGES: its count is shown beside the label
+    badge: str | None = None  # the name its count is given under (`add_tab`)
 
     @property
     def endpoint(self) -> str:
         return self.endpoints[0]
 
 
-ADMIN_TABS: list[AdminTab] = [
-    AdminTab(
-        "Antrean",
-        ("admin.queue", "admin.request_detail", "admin.approve", "admin.reject"),
-        "pending",
-    ),
-    AdminTab("Laporan", ("admin_reports.index",)),
-    AdminTab("Perpanjangan", ("admin_extensions.index",)),
-]
+def add_tab(app: Flask, tab: AdminTab, count: Callable[[], int] | None = None) -> None:
+    """Show `tab` on every admin page, after the tabs added before it; `count` gives the number
+    beside its label (the tab names it in `badge`)."""
+    app.extensions.setdefault(TABS, []).append(tab)
+    if tab.badge is not None:
+        if count is None:
+            raise ValueError(f"tab {tab.label!r} names badge {tab.badge!r} but gives no count")
+        app.extensions.setdefault(BADGES, {})[tab.badge] = count
 
 
-def pending_count() -> int:
-    with services().engine.connect() as connection:
-        return db.count_pending(connection.execution_options(read_only=True))
-
-
-BADGES: dict[str, Callable[[], int]] = {"pending": pending_count}
+def admin_tabs() -> list[AdminTab]:
+    tabs: list[AdminTab] = current_app.extensions.get(TABS, [])
+    return tabs
 
 
 def badge(name: str) -> int:
     """A tab's count, read once per request."""
     cache: dict[str, int] = g.setdefault("admin_badges", {})
     if name not in cache:
-        cache[name] = BADGES[name]()
+        cache[name] = current_app.extensions[BADGES][name]()
     return cache[name]
-
-
-def librarian_name() -> str | None:
-    """The logged-in librarian's username (set by `librarian_required`)."""
-    librarian_id = g.get("librarian_id")
-    if librarian_id is None:
-        return None
-    if "librarian_name" not in g:
-        with services().engine.connect() as connection:
-            row = db.get_librarian(connection.execution_options(read_only=True), librarian_id)
-        g.librarian_name = row["username"] if row else None
-    return g.librarian_name
 
 
 def age(moment: datetime, now: datetime | None = None) -> str:
     """How long ago, in Indonesian: "baru saja", "5 menit yang lalu", "3 jam yang lalu"..."""
-    seconds = ((now or db.utcnow()) - moment).total_seconds()
+    seconds = ((now or utcnow()) - moment).total_seconds()
     if seconds < 60:
         return "baru saja"
     for unit, size in (("hari", 86400), ("jam", 3600), ("menit", 60)):
@@ -100,7 +89,7 @@ def percent(share: float | None) -> str:
 
 
 def layout_context() -> dict[str, Any]:
-    return {"admin_tabs": ADMIN_TABS, "admin_badge": badge, "admin_librarian": librarian_name}
+    return {"admin_tabs": admin_tabs(), "admin_badge": badge}
 
 
 def init_app(app: Flask) -> None:

@@ -15,7 +15,8 @@ from typing import Protocol
 
 from sqlalchemy import Connection
 
-from .. import db
+from ..store import hot_path
+from . import queries
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Limit:
 
 class Limiter(Protocol):
     def hit(
-        self, connection: Connection | db.DriverTransaction, key: str, limit: Limit
+        self, connection: Connection | hot_path.DriverTransaction, key: str, limit: Limit
     ) -> int | None:
         """Count one hit; return the seconds to wait when over the limit, else None."""
 
@@ -43,12 +44,12 @@ class DatabaseLimiter:
     """Counters in the `rate_limits` table, counted in the caller's transaction."""
 
     def hit(
-        self, connection: Connection | db.DriverTransaction, key: str, limit: Limit
+        self, connection: Connection | hot_path.DriverTransaction, key: str, limit: Limit
     ) -> int | None:
         if limit.count <= 0:
             return None
         start, remaining = window_of(limit, time.time())
-        return remaining if db.count_hit(connection, key, start) > limit.count else None
+        return remaining if queries.count_hit(connection, key, start) > limit.count else None
 
 
 class RedisLimiter:
@@ -60,7 +61,7 @@ class RedisLimiter:
         self.client = redis.Redis.from_url(url)
 
     def hit(
-        self, connection: Connection | db.DriverTransaction, key: str, limit: Limit
+        self, connection: Connection | hot_path.DriverTransaction, key: str, limit: Limit
     ) -> int | None:
         if limit.count <= 0:
             return None

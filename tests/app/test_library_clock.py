@@ -13,10 +13,11 @@ import pytest
 import time_machine
 from flask import Flask
 
-from signup_fn import db
 from signup_fn.auth import accounts
 from signup_fn.reports import service as reports
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
 from tests.support.catalog_sample import catalog_text, resource, write_catalog
 from tests.support.review_helpers import add_request
 from tests.support.slims_export import export_text, member_row
@@ -143,9 +144,9 @@ def test_link_expiry_texts_are_on_the_library_clock(
     app = make_app(TIMEZONE=zone, RESET_TOKEN_MINUTES=60, LIBRARIAN_SETUP_HOURS=24)
     time_machine.move_to(MORNING_WIB, tick=False)
     active_account(app, app.test_client())
-    with app.test_request_context(), db.transaction(services().engine) as connection:
+    with app.test_request_context(), transaction(services().engine) as connection:
         assert accounts.request_password_reset(connection, "P27820121001") == 1
-    [mail] = [row for row in rows(app, db.outbox) if "kata sandi baru" in row["subject"]]
+    [mail] = [row for row in rows(app, schema.outbox) if "kata sandi baru" in row["subject"]]
     assert f"berlaku 60 menit,\nsampai {until}):" in mail["body"]
     added = app.test_cli_runner().invoke(args=["librarian", "add", "rina"])
     assert added.exit_code == 0, added.output

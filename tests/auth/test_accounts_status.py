@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
+from signup_fn.store import schema
 from tests.support.slims_export import export_text, member_row
 from tests.support.slims_fixture import library_today
 from tests.support.stored import audit_rows, rows
@@ -21,7 +21,7 @@ def invoke(app: Flask, *args: str):
 
 
 def statuses(app: Flask) -> dict[str, str]:
-    return {row["member_id"]: row["status"] for row in rows(app, db.accounts)}
+    return {row["member_id"]: row["status"] for row in rows(app, schema.accounts)}
 
 
 def test_disable_ends_sessions_and_enable_restores_login(app: Flask, client: FlaskClient) -> None:

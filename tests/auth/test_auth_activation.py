@@ -9,8 +9,8 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
 from signup_fn.auth.tokens import Purpose
+from signup_fn.store import schema
 from tests.support.smtp_server import SmtpServer
 from tests.support.stored import audit_rows, rows
 from tests.support.web import (
@@ -42,7 +42,7 @@ def test_activation_sets_password_once(app: Flask, client: FlaskClient) -> None:
     assert page.status_code == 200 and "P27820121001" in page.get_data(as_text=True)
     response = activate(client, token, PASSWORD)
     assert response.status_code == 303  # logged in
-    [account] = rows(app, db.accounts)
+    [account] = rows(app, schema.accounts)
     assert account["status"] == "active" and account["activated_at"] is not None
     assert account["password_hash"].startswith("$argon2id$")
     assert client.get(f"/activate?token={token}").status_code == 404
@@ -145,4 +145,4 @@ def test_forgot_for_pending_account_sends_nothing(
     new_account(app)
     response = post_form(app.test_client(), "/forgot", {"identifier": "P27820121001"})
     assert response.status_code == 200
-    assert smtp_server.messages == [] and rows(app, db.outbox) == []
+    assert smtp_server.messages == [] and rows(app, schema.outbox) == []

@@ -10,7 +10,7 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
+from signup_fn.store import schema
 from tests.support.stored import audit_rows, rows
 from tests.support.web import CSRF_FIELD, PASSWORD, active_account, post_form, session_cookie
 
@@ -37,7 +37,7 @@ def admin_login(
 
 def test_setup_without_totp_then_login(app: Flask, client: FlaskClient) -> None:
     path = add(app)
-    assert path.rsplit("token=", 1)[1] not in repr(rows(app, db.tokens))  # stored hashed only
+    assert path.rsplit("token=", 1)[1] not in repr(rows(app, schema.tokens))  # stored hashed only
     response = post_form(client, path, {"password": PASSWORD, "password_confirm": PASSWORD})
     assert response.status_code == 303
     assert client.get(path).status_code == 404  # single use
@@ -90,7 +90,7 @@ def test_setup_with_totp_requires_code(
         },
     )
     assert done.status_code == 303
-    assert rows(app, db.librarians)[0]["totp_secret"] == secret
+    assert rows(app, schema.librarians)[0]["totp_secret"] == secret
     assert admin_login(app.test_client()).status_code == 200  # no code: refused
     fresh = app.test_client()
     assert admin_login(fresh, code=pyotp.TOTP(secret).now()).status_code == 303

@@ -10,9 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from signup_fn import db
 from signup_fn.auth import accounts
+from signup_fn.auth import queries as auth_queries
 from signup_fn.services import services
+from signup_fn.store.engine import transaction
 from tests.support.stored import audit_rows
 from tests.support.web import (
     CSRF_FIELD,
@@ -28,7 +29,7 @@ FAILED = "Nomor anggota atau kata sandi salah, atau akun belum aktif."
 
 
 def disable(app: Flask, account_id: int) -> None:
-    with app.test_request_context(), db.transaction(services().engine) as connection:
+    with app.test_request_context(), transaction(services().engine) as connection:
         accounts.disable_account(connection, account_id, by="librarian:1")
 
 
@@ -50,7 +51,7 @@ def test_same_answer_for_every_failure(make_app: Callable[..., Flask]) -> None:
     active_account(app, client, "D1")
     new_account(app, "P1")  # pending activation
     with app.app_context(), services().engine.connect() as connection:
-        disabled_id = db.find_account(connection, "D1")["id"]
+        disabled_id = auth_queries.find_account(connection, "D1")["id"]
     disable(app, disabled_id)
     locked = app.test_client()
     for _ in range(3):

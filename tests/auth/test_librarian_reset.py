@@ -9,7 +9,7 @@ import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
+from signup_fn.store import schema
 from tests.support.review_helpers import SETUP_LINK, librarian_login
 from tests.support.stored import audit_rows, rows
 from tests.support.web import PASSWORD, post_form, session_cookie
@@ -76,9 +76,9 @@ def test_reset_ends_sessions_and_the_old_password_and_gives_a_link_once(
 def test_reset_clears_an_enrolled_authenticator(app: Flask, client: FlaskClient) -> None:
     first = app.test_cli_runner().invoke(args=["librarian", "add", "rina"])
     enrol_totp(client, SETUP_LINK.search(first.output).group(1), PASSWORD)
-    assert rows(app, db.librarians)[0]["totp_secret"]
+    assert rows(app, schema.librarians)[0]["totp_secret"]
     result = reset(app)
-    (librarian,) = rows(app, db.librarians)
+    (librarian,) = rows(app, schema.librarians)
     assert librarian["totp_secret"] is None and librarian["password_hash"] is None
     path = SETUP_LINK.search(result.output).group(1)
     response = post_form(

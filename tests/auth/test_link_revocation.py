@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
+from signup_fn.auth import queries as auth_queries
 from signup_fn.auth import tokens
 from signup_fn.services import services
+from signup_fn.store.engine import transaction
 from tests.support.web import PASSWORD, active_account, login, new_account, post_form
 
 NEW = "kuda baterai staples salah"
@@ -17,7 +18,7 @@ OTHER = "lampu meja jendela hijau"
 
 def reset_link(app: Flask, account_id: int) -> str:
     """A reset link as /forgot would mail it."""
-    with app.test_request_context(), db.transaction(services().engine) as connection:
+    with app.test_request_context(), transaction(services().engine) as connection:
         token = tokens.issue(
             connection, tokens.Purpose.PASSWORD_RESET, account_id, app.permanent_session_lifetime
         )
@@ -43,7 +44,9 @@ def test_activation_link_dies_when_the_address_is_corrected(app: Flask) -> None:
     cli(app, "privacy", "correct", "P27820121001", "--email", "baru@example.ac.id")
     assert try_link(app.test_client(), f"/activate?token={token}", PASSWORD) == 404
     with app.app_context(), services().engine.connect() as connection:
-        assert db.find_account(connection, "P27820121001")["status"] == "pending_activation"
+        assert (
+            auth_queries.find_account(connection, "P27820121001")["status"] == "pending_activation"
+        )
 
 
 def test_reset_link_dies_when_the_address_is_corrected(app: Flask, client: FlaskClient) -> None:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 
-from signup_fn import db
 from signup_fn.auth.one_password import slims_password_hash
 from signup_fn.passwords import PasswordRejected
+from signup_fn.store import schema
 from tests.support.slims_fixture import fresh_slims_database
 from tests.support.slims_portal import Slims, down_slims_url, slims_for_module
 from tests.support.stored import audit_rows, rows
@@ -108,7 +108,7 @@ def test_activation_reset_and_change_set_the_slims_password(
 
 def reset_token(app: Flask) -> str:
     """The reset link's token, read from the queued e-mail."""
-    body = rows(app, db.outbox)[-1]["body"]
+    body = rows(app, schema.outbox)[-1]["body"]
     return body.split("/reset?token=")[1].split()[0]
 
 

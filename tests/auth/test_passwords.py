@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
+from signup_fn.auth import queries as auth_queries
 from signup_fn.passwords import (
     PasswordRejected,
     check_policy,
@@ -16,6 +16,8 @@ from signup_fn.passwords import (
     verify_password,
 )
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
 from tests.support.stored import rows
 from tests.support.web import PASSWORD, active_account, login
 
@@ -78,9 +80,9 @@ def test_old_parameters_rehashed_at_login(app: Flask, client: FlaskClient) -> No
     account_id = active_account(app, client)
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     assert needs_rehash(weak)
-    with app.app_context(), db.transaction(services().engine) as connection:
-        db.update_account(connection, account_id, password_hash=weak)
+    with app.app_context(), transaction(services().engine) as connection:
+        auth_queries.update_account(connection, account_id, password_hash=weak)
     assert login(app.test_client()).status_code == 303
-    stored = rows(app, db.accounts)[0]["password_hash"]
+    stored = rows(app, schema.accounts)[0]["password_hash"]
     assert stored != weak and not needs_rehash(stored)
     assert verify_password(stored, PASSWORD)

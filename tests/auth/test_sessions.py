@@ -9,10 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from signup_fn import db
 from signup_fn.auth import accounts
 from signup_fn.auth.sessions import COOKIE_NAME
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction, utcnow
 from tests.support.stored import audit_rows
 from tests.support.web import PASSWORD, active_account, login, post_form, session_cookie
 
@@ -92,7 +93,7 @@ def test_password_change_has_the_login_attempt_limit(make_app: Callable[..., Fla
 def test_disable_ends_sessions(app: Flask, client: FlaskClient) -> None:
     account_id = active_account(app, client)
     cookie = session_cookie(client)
-    with app.test_request_context(), db.transaction(services().engine) as connection:
+    with app.test_request_context(), transaction(services().engine) as connection:
         accounts.disable_account(connection, account_id, by="librarian:1")
     assert replay(app, cookie) == 302
 
@@ -109,18 +110,16 @@ def test_login_rotates_session(app: Flask, client: FlaskClient) -> None:
 def test_idle_and_absolute_timeouts(app: Flask, client: FlaskClient) -> None:
     active_account(app, client)
     cookie = session_cookie(client)
-    engine_table = db.sessions
-    with app.app_context(), db.transaction(services().engine) as connection:
+    engine_table = schema.sessions
+    with app.app_context(), transaction(services().engine) as connection:
         connection.execute(
-            update(engine_table).values(last_seen_at=db.utcnow() - timedelta(minutes=31))
+            update(engine_table).values(last_seen_at=utcnow() - timedelta(minutes=31))
         )
     assert replay(app, cookie) == 302
     login(client)
     cookie = session_cookie(client)
-    with app.app_context(), db.transaction(services().engine) as connection:
-        connection.execute(
-            update(engine_table).values(expires_at=db.utcnow() - timedelta(seconds=1))
-        )
+    with app.app_context(), transaction(services().engine) as connection:
+        connection.execute(update(engine_table).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert replay(app, cookie) == 302
 
 

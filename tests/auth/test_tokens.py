@@ -7,26 +7,27 @@ from datetime import timedelta
 
 from flask import Flask
 
-from signup_fn import db
 from signup_fn.auth.tokens import Purpose, consume, issue, peek
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
 from tests.support.stored import rows
 
 
 def make(app: Flask, subject: int = 1, lifetime: timedelta = timedelta(hours=72)) -> str:
-    with app.app_context(), db.transaction(services().engine) as connection:
+    with app.app_context(), transaction(services().engine) as connection:
         return issue(connection, Purpose.ACTIVATION, subject, lifetime)
 
 
 def use(app: Flask, token: str, purpose: Purpose = Purpose.ACTIVATION) -> int | None:
-    with app.app_context(), db.transaction(services().engine) as connection:
+    with app.app_context(), transaction(services().engine) as connection:
         return consume(connection, purpose, token)
 
 
 def test_random_and_hashed_at_rest(app: Flask) -> None:
     first, second = make(app, 1), make(app, 2)
     assert first != second and len(first) >= 43  # 32 bytes, base64url
-    stored = rows(app, db.tokens)
+    stored = rows(app, schema.tokens)
     assert {row["token_hash"] for row in stored} == {
         hashlib.sha256(token.encode()).hexdigest() for token in (first, second)
     }
@@ -40,7 +41,7 @@ def test_works_once(app: Flask) -> None:
         assert peek(connection, Purpose.ACTIVATION, token) == 7  # peeking does not use it
     assert use(app, token) == 7
     assert use(app, token) is None
-    assert rows(app, db.tokens)[0]["used_at"] is not None
+    assert rows(app, schema.tokens)[0]["used_at"] is not None
 
 
 def test_purpose_must_match(app: Flask) -> None:

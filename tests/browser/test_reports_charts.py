@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from signup_fn import db
 from signup_fn.config import DEVELOPMENT_IDENTITY
+from signup_fn.store import schema
 from tests.browser.journey_steps import Patron, sign_in_new_librarian, sign_up
 from tests.browser.portal_stack import AS_DEVELOPED_AND_DEPLOYED, Portal
 from tests.browser.test_accessibility import violations
@@ -33,7 +33,7 @@ def seed_usage(portal: Portal) -> None:
     try:
         with engine.begin() as connection:
             connection.execute(
-                db.resource_usage.insert(),
+                schema.resource_usage.insert(),
                 [
                     {"resource_id": r, "month": m, "total_requests": t, "unique_requests": u}
                     for r, m, t, u in SEEDED

@@ -19,8 +19,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext
 from sqlalchemy import create_engine, select
 
-from signup_fn import create_app, db
+from signup_fn import create_app
 from signup_fn.auth.sessions import COOKIE_NAME
+from signup_fn.store import schema
 from tests.browser.portal_stack import Portal, running_portal
 from tests.browser.vendor_server import running_vendor
 from tests.support.catalog_sample import resource
@@ -95,7 +96,7 @@ def totals(portal: Portal) -> dict[str, int]:
     engine = create_engine(portal.database_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(select(db.resource_usage)).mappings().all()
+            rows = connection.execute(select(schema.resource_usage)).mappings().all()
     finally:
         engine.dispose()
     found: dict[str, int] = {}

@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
 from signup_fn.loans.renewals import tanggal
 from signup_fn.mail import outbox as mail
 from signup_fn.slims import write as slims_write
 from signup_fn.slims.connection import extend_loan, loan_states, make_slims_engine
+from signup_fn.store import schema
 from tests.support.slims_fixture import (
     add_loan_rule,
     add_member_type,
@@ -81,7 +81,7 @@ def ask(client: FlaskClient, loan_id: int, note: str = "Masih isolasi mandiri") 
 
 
 def only_request(app: Flask) -> dict:
-    [found] = rows(app, db.extension_requests)
+    [found] = rows(app, schema.extension_requests)
     return found
 
 
@@ -128,7 +128,7 @@ def test_only_own_current_loans(portal: Callable[..., Flask], slims: Slims) -> N
     assert ask(client, returned).status_code == 404
     assert ask(client, someone_else).status_code == 404
     assert ask(client, 99_999_999).status_code == 404
-    assert rows(app, db.extension_requests) == []
+    assert rows(app, schema.extension_requests) == []
     anonymous = app.test_client()
     assert anonymous.post("/loans/1/extend").status_code == 400  # no CSRF token
 
@@ -303,7 +303,7 @@ def test_notes_follow_the_typed_text_rule(
     client, _, loan_id, _ = patron_with_loan(app, slims)
     before = slims.loan_row(loan_id)
     ask(client, loan_id, f"Masih{bad}isolasi\u202e")  # the patron's note: nothing stored
-    assert rows(app, db.extension_requests) == []
+    assert rows(app, schema.extension_requests) == []
     ask(client, loan_id, "Masih isolasi\r\nmandiri")
     librarian = librarian_client(app)
     extension_id = only_request(app)["id"]

@@ -7,10 +7,11 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from signup_fn import db
 from signup_fn.config import ConfigError
 from signup_fn.mail import outbox as mail
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction, utcnow
 from tests.support.smtp_server import SmtpServer, free_port, make_smtp_server
 from tests.support.stored import audit_rows, rows
 
@@ -24,7 +25,7 @@ def queue(app: Flask, to: str = "siti@example.ac.id", **context: object) -> int:
         "minutes": 60,
         **context,
     }
-    with app.app_context(), db.transaction(services().engine) as connection:
+    with app.app_context(), transaction(services().engine) as connection:
         return mail.queue_mail(connection, to, "password_reset", **context)
 
 
@@ -32,8 +33,8 @@ def test_queued_until_configured(app: Flask) -> None:
     assert not mail.mail_configured(app)
     mail_id = queue(app)
     assert mail.send_due(app) == (0, 0)
-    assert rows(app, db.outbox)[0]["id"] == mail_id
-    assert rows(app, db.outbox)[0]["sent_at"] is None
+    assert rows(app, schema.outbox)[0]["id"] == mail_id
+    assert rows(app, schema.outbox)[0]["sent_at"] is None
 
 
 def test_sent_to_smtp_server(make_app: Callable[..., Flask], smtp_server: SmtpServer) -> None:
@@ -45,8 +46,10 @@ def test_sent_to_smtp_server(make_app: Callable[..., Flask], smtp_server: SmtpSe
     assert message["Subject"] == "Tautan untuk membuat kata sandi baru"
     assert "perpustakaan@poltekkes.example.ac.id" in message["From"]
     assert "https://fn.site.example/reset?token=abc" in message.get_content()
-    assert rows(app, db.outbox)[0]["sent_at"] is not None
-    assert "reset?token=abc" not in rows(app, db.outbox)[0]["body"]  # the link left with the mail
+    assert rows(app, schema.outbox)[0]["sent_at"] is not None
+    assert (
+        "reset?token=abc" not in rows(app, schema.outbox)[0]["body"]
+    )  # the link left with the mail
     mailed = [row for row in audit_rows(app) if row["action"] == "mailed"]
     assert mailed[0]["reason"] == f"outbox:{mail_id}"
     assert mail.send_due(app) == (0, 0)  # never twice
@@ -57,10 +60,10 @@ def test_smtp_down_then_up(make_app: Callable[..., Flask]) -> None:
     app = make_app(SMTP_URL=f"smtp://127.0.0.1:{port}", MAIL_FROM=FROM)
     queue(app)
     assert mail.send_due(app) == (0, 1)
-    [row] = rows(app, db.outbox)
+    [row] = rows(app, schema.outbox)
     assert row["attempts"] == 1 and row["sent_at"] is None
     assert row["last_error"] == "ConnectionRefusedError"
-    assert row["next_attempt_at"] > db.utcnow()
+    assert row["next_attempt_at"] > utcnow()
     assert [r["action"] for r in audit_rows(app)].count("mail_failed") == 1
     assert mail.send_due(app) == (0, 0)  # backing off: not due yet
     make_due(app)
@@ -72,15 +75,15 @@ def test_smtp_down_then_up(make_app: Callable[..., Flask]) -> None:
     finally:
         server.stop()
     assert len(server.messages) == 1
-    [row] = rows(app, db.outbox)
+    [row] = rows(app, schema.outbox)
     assert row["sent_at"] is not None and row["attempts"] == 2
 
 
 def make_due(app: Flask) -> None:
     from sqlalchemy import update
 
-    with app.app_context(), db.transaction(services().engine) as connection:
-        connection.execute(update(db.outbox).values(next_attempt_at=db.utcnow()))
+    with app.app_context(), transaction(services().engine) as connection:
+        connection.execute(update(schema.outbox).values(next_attempt_at=utcnow()))
 
 
 def test_backoff_grows_and_is_capped() -> None:
@@ -95,7 +98,7 @@ def test_backoff_grows_and_is_capped() -> None:
 def test_header_injection_refused(app: Flask, address: str) -> None:
     with pytest.raises(mail.InvalidAddress):
         queue(app, to=address)
-    assert rows(app, db.outbox) == []
+    assert rows(app, schema.outbox) == []
 
 
 def test_subject_stays_one_line(app: Flask, smtp_server: SmtpServer) -> None:

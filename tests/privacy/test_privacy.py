@@ -10,11 +10,16 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select, update
 
-from signup_fn import db
 from signup_fn.auth import accounts
+from signup_fn.auth import queries as auth_queries
 from signup_fn.auth import sessions as auth_session
 from signup_fn.mail import outbox as mail
+from signup_fn.mail import queries as mail_queries
 from signup_fn.services import services
+from signup_fn.slims import queries as slims_queries
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
+from signup_fn.web import queries as web_queries
 from signup_fn.web.ratelimit import limit_key
 from tests.support.audit_trail import block_audit_inserts
 from tests.support.samples import VALID
@@ -43,8 +48,8 @@ def sign_up(app: Flask, body: dict[str, Any] = VALID) -> int:
 
 
 def set_status(app: Flask, request_id: int, status: str, age: timedelta = timedelta(0)) -> None:
-    table = db.account_requests
-    with db.transaction(engine(app)) as connection:
+    table = schema.account_requests
+    with transaction(engine(app)) as connection:
         row = connection.execute(select(table).where(table.c.id == request_id)).mappings().one()
         connection.execute(
             update(table)
@@ -62,7 +67,7 @@ def patron(app: Flask, body: dict[str, Any] = VALID) -> tuple[int, int, Any]:
     request_id = sign_up(app, body)
     set_status(app, request_id, "approved")
     client = app.test_client()
-    with app.test_request_context(), db.transaction(engine(app)) as connection:
+    with app.test_request_context(), transaction(engine(app)) as connection:
         account_id, token = accounts.create_account_for_request(
             connection, request_id, member_id=body["member_id"], email=body["email"]
         )
@@ -70,7 +75,7 @@ def patron(app: Flask, body: dict[str, Any] = VALID) -> tuple[int, int, Any]:
         client, f"/activate?token={token}", {"password": PASSWORD, "password_confirm": PASSWORD}
     )
     assert response.status_code == 303
-    with app.test_request_context(), db.transaction(engine(app)) as connection:
+    with app.test_request_context(), transaction(engine(app)) as connection:
         accounts.request_password_reset(connection, body["member_id"])  # a token and a mail
     login(app.test_client(), body["member_id"], "wrong password, twice over")  # a failure
     return request_id, account_id, client
@@ -123,8 +128,8 @@ def test_delete_removes_the_person_and_keeps_the_audit_trail(app: Flask, runner)
     old_cookie = session_cookie(client)
     other_request = sign_up(app, OTHER)
     before = snapshot(app)
-    with db.transaction(engine(app)) as connection:
-        db.replace_library_members(
+    with transaction(engine(app)) as connection:
+        slims_queries.replace_library_members(
             connection,
             [
                 {
@@ -143,15 +148,15 @@ def test_delete_removes_the_person_and_keeps_the_audit_trail(app: Flask, runner)
     assert "requests 1" in result.output and "accounts 1" in result.output
 
     assert [row["id"] for row in requests_stored(app)] == [other_request]
-    assert rows(app, db.accounts) == []
-    assert [row for row in rows(app, db.tokens) if row["purpose"] != "librarian_setup"] == []
-    assert rows(app, db.sessions) == []
-    assert [row["to_address"] for row in rows(app, db.outbox)] == []
+    assert rows(app, schema.accounts) == []
+    assert [row for row in rows(app, schema.tokens) if row["purpose"] != "librarian_setup"] == []
+    assert rows(app, schema.sessions) == []
+    assert [row["to_address"] for row in rows(app, schema.outbox)] == []
     with app.test_request_context():
         key = limit_key(app.config["SECRET_KEY"], "login:patron", MEMBER.casefold())
-    assert [row for row in rows(app, db.login_failures) if row["key"] == key] == []
+    assert [row for row in rows(app, schema.login_failures) if row["key"] == key] == []
     # the library's own member list is not ours to delete
-    assert count(app, db.library_members) == 1
+    assert count(app, schema.library_members) == 1
 
     after = snapshot(app)
     assert after[: len(before)] == before  # nothing in the trail changed or went
@@ -187,11 +192,11 @@ def test_delete_is_all_or_nothing(app: Flask) -> None:
     result = runner.invoke(args=["privacy", "delete", MEMBER, "--yes"])
     assert result.exit_code != 0
     assert len(requests_stored(app)) == 1
-    assert count(app, db.accounts) == 1
+    assert count(app, schema.accounts) == 1
 
 
 def age(app: Flask, table: Any, row_id: Any, **deltas: timedelta) -> None:
-    with db.transaction(engine(app)) as connection:
+    with transaction(engine(app)) as connection:
         row = connection.execute(select(table).where(table.c.id == row_id)).mappings().one()
         values = {column: row[column] - delta for column, delta in deltas.items()}
         connection.execute(update(table).where(table.c.id == row_id).values(**values))
@@ -202,7 +207,7 @@ def test_purge_deletes_stale_data_and_never_an_active_account(app: Flask, runner
     # an approved request with an active account, far older than the retention: kept
     kept_request, account_id, client = patron(app)
     set_status(app, kept_request, "approved", long_ago)
-    age(app, db.accounts, account_id, created_at=long_ago, activated_at=long_ago)
+    age(app, schema.accounts, account_id, created_at=long_ago, activated_at=long_ago)
     # a pending and a rejected request older than 90 days: purged
     stale_pending = sign_up(app, {**OTHER, "member_id": "P1001"})
     set_status(app, stale_pending, "pending", timedelta(days=91))
@@ -216,24 +221,24 @@ def test_purge_deletes_stale_data_and_never_an_active_account(app: Flask, runner
     old_rejected_of_patron = sign_up(app, {**VALID, "email": "lama@example.ac.id"})
     set_status(app, old_rejected_of_patron, "rejected", long_ago)
     # a pending account's activation link that expired long ago: the link goes, the account stays
-    with app.test_request_context(), db.transaction(engine(app)) as connection:
+    with app.test_request_context(), transaction(engine(app)) as connection:
         pending_account, _ = accounts.create_account_for_request(
             connection, None, member_id="P1005", email="p1005@example.ac.id"
         )
     expired = next(
         row
-        for row in rows(app, db.tokens)
+        for row in rows(app, schema.tokens)
         if row["subject_id"] == pending_account and row["purpose"] == "activation"
     )
-    age(app, db.tokens, expired["id"], created_at=long_ago, expires_at=long_ago)
+    age(app, schema.tokens, expired["id"], created_at=long_ago, expires_at=long_ago)
     # an ended session and a sent old message; the logged-in session stays
     ended = app.test_client()
     login(ended, MEMBER)
     post_form(ended, "/logout", {}, form_path="/members")
-    sent = [row["id"] for row in rows(app, db.outbox)]
-    with db.transaction(engine(app)) as connection:
+    sent = [row["id"] for row in rows(app, schema.outbox)]
+    with transaction(engine(app)) as connection:
         for mail_id in sent:
-            db.mark_mail_sent(connection, mail_id)
+            mail_queries.mark_mail_sent(connection, mail_id)
         with app.test_request_context():
             unsent = mail.queue_mail(
                 connection,
@@ -244,17 +249,17 @@ def test_purge_deletes_stale_data_and_never_an_active_account(app: Flask, runner
                 minutes=1,
             )
     for mail_id in [*sent, unsent]:
-        age(app, db.outbox, mail_id, created_at=long_ago, next_attempt_at=long_ago)
+        age(app, schema.outbox, mail_id, created_at=long_ago, next_attempt_at=long_ago)
     for mail_id in sent:
-        age(app, db.outbox, mail_id, sent_at=long_ago)
+        age(app, schema.outbox, mail_id, sent_at=long_ago)
     # an old failed login and an old rate-limit window
-    with db.transaction(engine(app)) as connection:
-        db.add_login_failure(connection, "f" * 64)
+    with transaction(engine(app)) as connection:
+        auth_queries.add_login_failure(connection, "f" * 64)
         old_failure = connection.scalar(
-            select(db.login_failures.c.id).order_by(db.login_failures.c.id.desc())
+            select(schema.login_failures.c.id).order_by(schema.login_failures.c.id.desc())
         )
-        db.count_hit(connection, "k" * 64, 0)
-    age(app, db.login_failures, old_failure, created_at=long_ago)
+        web_queries.count_hit(connection, "k" * 64, 0)
+    age(app, schema.login_failures, old_failure, created_at=long_ago)
     before = audit_rows(app)
 
     result = runner.invoke(args=["privacy", "purge"])
@@ -263,14 +268,14 @@ def test_purge_deletes_stale_data_and_never_an_active_account(app: Flask, runner
 
     remaining = {row["id"] for row in requests_stored(app)}
     assert remaining == {kept_request, fresh_pending, fresh_rejected, old_rejected_of_patron}
-    stored_accounts = {row["id"]: row["status"] for row in rows(app, db.accounts)}
+    stored_accounts = {row["id"]: row["status"] for row in rows(app, schema.accounts)}
     assert stored_accounts == {account_id: "active", pending_account: "pending_activation"}
-    assert expired["id"] not in {row["id"] for row in rows(app, db.tokens)}
-    assert all(row["revoked_at"] is None for row in rows(app, db.sessions))
+    assert expired["id"] not in {row["id"] for row in rows(app, schema.tokens)}
+    assert all(row["revoked_at"] is None for row in rows(app, schema.sessions))
     assert client.get("/members").status_code == 200  # still logged in, still active
-    assert {row["id"] for row in rows(app, db.outbox)} == {unsent}  # unsent mail is never lost
-    assert old_failure not in {row["id"] for row in rows(app, db.login_failures)}
-    assert "k" * 64 not in {row["key"] for row in rows(app, db.rate_limits)}
+    assert {row["id"] for row in rows(app, schema.outbox)} == {unsent}  # unsent mail is never lost
+    assert old_failure not in {row["id"] for row in rows(app, schema.login_failures)}
+    assert "k" * 64 not in {row["key"] for row in rows(app, schema.rate_limits)}
     after = audit_rows(app)
     assert after[: len(before)] == before
     purge_rows = [row for row in after if row["action"] == "purge"]

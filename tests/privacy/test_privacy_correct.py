@@ -7,7 +7,7 @@ import json
 
 from flask import Flask
 
-from signup_fn import db
+from signup_fn.store import schema
 from tests.support.review_helpers import ACTIVATION_LINK, add_request
 from tests.support.samples import VALID
 from tests.support.stored import audit_rows, requests_stored, rows
@@ -65,7 +65,7 @@ def test_approved_request_and_pending_account_follow_the_new_address(app: Flask)
     assert result.exit_code == 0, result.output
     assert "Akun: E-mail:" in result.output and "requests resend" in result.output
     assert f"Permintaan #{request_id}: Nomor telepon: {VALID['phone']} → -" in result.output
-    (account,) = rows(app, db.accounts)
+    (account,) = rows(app, schema.accounts)
     assert account["email"] == "baru@example.ac.id"
     assert requests_stored(app)[0]["phone"] is None
     resend = app.test_cli_runner().invoke(args=["requests", "resend", str(request_id)])

@@ -12,9 +12,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
 from signup_fn.reports import service as reports
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
 from tests.support.review_helpers import add_request, librarian_login, set_request_times
 from tests.support.stored import audit_rows
 
@@ -52,9 +53,9 @@ def known_data(app: Flask) -> None:
         )
     pending = add_request(app, member_id="P99")
     set_request_times(app, pending, created_at=FEBRUARY + timedelta(days=1))
-    with app.app_context(), db.transaction(services().engine) as connection:
+    with app.app_context(), transaction(services().engine) as connection:
         connection.execute(
-            db.resource_usage.insert(),
+            schema.resource_usage.insert(),
             [
                 {
                     "resource_id": "pubmed",

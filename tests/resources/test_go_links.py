@@ -9,7 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 
-from signup_fn import clock, db
+from signup_fn import clock
+from signup_fn.resources import queries as resources_queries
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
 from tests.support.catalog_sample import (
     FREE_URL,
     MEMBERS_URL,
@@ -39,7 +42,7 @@ def clicks(app: Flask) -> dict[str, int]:
     """Total_Item_Requests of this month per resource."""
     return {
         row["resource_id"]: row["total_requests"]
-        for row in rows(app, db.resource_usage)
+        for row in rows(app, schema.resource_usage)
         if row["month"] == this_month(app)
     }
 
@@ -168,12 +171,12 @@ def test_clicks_of_another_month_are_kept_apart(go_app: Flask) -> None:
     with go_app.app_context():
         from signup_fn.services import services
 
-        with db.transaction(services().engine) as connection:
-            db.add_usage(connection, "sumber-gratis", "2020-01", unique=True)
+        with transaction(services().engine) as connection:
+            resources_queries.add_usage(connection, "sumber-gratis", "2020-01", unique=True)
     go_app.test_client().get("/go/sumber-gratis")
     stored = {
         (row["resource_id"], row["month"]): row["total_requests"]
-        for row in rows(go_app, db.resource_usage)
+        for row in rows(go_app, schema.resource_usage)
     }
     assert stored == {("sumber-gratis", "2020-01"): 1, ("sumber-gratis", this_month(go_app)): 1}
 

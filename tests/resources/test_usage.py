@@ -12,8 +12,9 @@ import pytest
 import time_machine
 from flask import Flask
 
-from signup_fn import clock, db
+from signup_fn import clock
 from signup_fn.resources.robots import LIST_FILE, is_robot, load_patterns
+from signup_fn.store import schema
 from tests.support.catalog_sample import write_catalog
 from tests.support.stored import rows
 from tests.support.web import active_account
@@ -36,7 +37,7 @@ def usage(app: Flask) -> dict[tuple[str, str], tuple[int, int | None]]:
     """(resource, month) → (Total_Item_Requests, Unique_Item_Requests)."""
     return {
         (row["resource_id"], row["month"]): (row["total_requests"], row["unique_requests"])
-        for row in rows(app, db.resource_usage)
+        for row in rows(app, schema.resource_usage)
     }
 
 
@@ -223,9 +224,9 @@ def test_nothing_about_the_visitor_is_kept_beyond_the_day(usage_app: Flask) -> N
     client = usage_app.test_client()
     with time_machine.travel(MORNING, tick=False) as traveller:
         use(client, "sumber-gratis")
-        visits = rows(usage_app, db.usage_visits)
-        assert set(db.usage_visits.c.keys()) == {"key", "day", "last_at", "is_new", "counted"}
-        assert set(db.resource_usage.c.keys()) == {
+        visits = rows(usage_app, schema.usage_visits)
+        assert set(schema.usage_visits.c.keys()) == {"key", "day", "last_at", "is_new", "counted"}
+        assert set(schema.resource_usage.c.keys()) == {
             "resource_id",
             "month",
             "total_requests",
@@ -237,8 +238,8 @@ def test_nothing_about_the_visitor_is_kept_beyond_the_day(usage_app: Flask) -> N
             assert secret_part not in stored
         traveller.shift(timedelta(days=1))
         use(client, "jurnal-berbayar")  # the next day's first use deletes the day before's
-        assert [row["day"] for row in rows(usage_app, db.usage_visits)] == ["2026-11-03"]
+        assert [row["day"] for row in rows(usage_app, schema.usage_visits)] == ["2026-11-03"]
         traveller.shift(timedelta(days=2))
         result = usage_app.test_cli_runner().invoke(args=["privacy", "purge"])
         assert result.exit_code == 0, result.output
-    assert rows(usage_app, db.usage_visits) == []
+    assert rows(usage_app, schema.usage_visits) == []

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
 from signup_fn.services import services
+from signup_fn.store import schema
 from tests.support.review_helpers import ACTIVATION_LINK, add_request, librarian_login, sign_up
 from tests.support.slims_export import export_text, member_row
 from tests.support.slims_fixture import fresh_slims_database
@@ -85,7 +85,7 @@ def test_a_conflict_is_shown_and_blocks_approval_until_resolved(
     assert refused.status_code == 409 and "kontak lain" in refused.get_data(as_text=True)
     refused = approve(client, strangers, contact="whatsapp")
     assert refused.status_code == 409
-    assert rows(app, db.accounts) == []
+    assert rows(app, schema.accounts) == []
     rejected = post_form(
         client,
         f"/admin/requests/{strangers}/reject",
@@ -96,7 +96,7 @@ def test_a_conflict_is_shown_and_blocks_approval_until_resolved(
     assert "Konflik" not in client.get(f"/admin/requests/{own}").get_data(as_text=True)
     approved = approve(client, own)  # its e-mail is SLiMS': no verification to record
     assert approved.status_code == 200, approved.get_data(as_text=True)
-    (account,) = rows(app, db.accounts)
+    (account,) = rows(app, schema.accounts)
     assert account["email"] == "siti@example.ac.id"
     reasons = [row["reason"] for row in audit_rows(app) if row["action"] == "approved"]
     assert reasons == ["contact:slims_email"]
@@ -128,7 +128,7 @@ def test_an_unverified_contact_needs_how_it_was_verified(
     refused = approve(client, by_page)
     assert refused.status_code == 422 and "belum terverifikasi" in refused.get_data(as_text=True)
     assert approve(client, by_page, contact="sembarang").status_code == 422
-    assert rows(app, db.accounts) == []
+    assert rows(app, schema.accounts) == []
     assert approve(client, by_page, contact="whatsapp").status_code == 200
     runner = app.test_cli_runner()
     cli_refused = runner.invoke(args=["requests", "approve", str(by_cli)])

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
+from signup_fn.store.engine import utcnow
 from tests.support.review_helpers import add_request, librarian_login, set_request_times
 from tests.support.slims_export import export_text, member_row
 from tests.support.slims_fixture import add_member, fresh_slims_database, library_today
@@ -44,7 +44,7 @@ def test_admin_pages_need_a_librarian(app: Flask, client: FlaskClient) -> None:
 
 def test_queue_oldest_first_with_age_and_count(app: Flask, client: FlaskClient) -> None:
     librarian_login(app, client)
-    now = db.utcnow()
+    now = utcnow()
     newer = add_request(app, member_id="P2", name="Budi Newer")
     older = add_request(app, member_id="P1", name="Ani Older")
     set_request_times(app, older, created_at=now - timedelta(hours=3, minutes=5))

@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
+from signup_fn.store import schema
 from tests.support.review_helpers import sign_up
 from tests.support.samples import VALID
 from tests.support.stored import requests_stored, rows
@@ -62,7 +62,7 @@ def test_the_rejection_mail_carries_no_text_the_requester_chose(
     [request] = requests_stored(app)
     reason = ["requests", "reject", str(request["id"]), "--reason", "bukan_anggota"]
     assert app.test_cli_runner().invoke(args=reason).exit_code == 0
-    [mail] = rows(app, db.outbox)
+    [mail] = rows(app, schema.outbox)
     assert "Pemenang" not in mail["body"] and "Undian" not in mail["body"]
     assert programme not in mail["body"] and "Klaim" not in mail["subject"]
     assert "Bukan anggota perpustakaan" in mail["body"]

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
 from signup_fn.auth.tokens import hash_token
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction, utcnow
 from tests.support.review_helpers import (
     ACTIVATION_LINK,
     add_request,
@@ -59,9 +60,9 @@ def test_approve_sends_the_activation_mail_with_a_base_url_link(
     assert "/activate" not in page  # mailed, not shown
     (request,) = requests_stored(app)
     assert request["status"] == "approved"
-    (decision,) = rows(app, db.request_decisions)
+    (decision,) = rows(app, schema.request_decisions)
     assert decision["decided_by"] == f"librarian:{librarian_id}"
-    (account,) = rows(app, db.accounts)
+    (account,) = rows(app, schema.accounts)
     assert account["status"] == "pending_activation" and account["request_id"] == request_id
     assert decision["account_id"] == account["id"]
     assert actions(app, request_id) == ["checked", "approved", "mail_queued"]
@@ -72,7 +73,7 @@ def test_approve_sends_the_activation_mail_with_a_base_url_link(
     link = ACTIVATION_LINK.search(body).group(0)  # built from BASE_URL, not the forged Host
     assert "evil.example" not in body
     token = link.rsplit("token=", 1)[1]
-    stored_tokens = rows(app, db.tokens)
+    stored_tokens = rows(app, schema.tokens)
     assert hash_token(token) in [row["token_hash"] for row in stored_tokens]
     assert token not in repr(stored_tokens) and token not in repr(audit_rows(app))
     # the patron activates through the link
@@ -91,7 +92,7 @@ def test_without_smtp_the_link_is_shown_once(app: Flask, client: FlaskClient) ->
     link = ACTIVATION_LINK.search(page).group(0)
     assert "hanya ditampilkan sekali" in page
     assert response.headers["Cache-Control"] == "no-store"
-    assert count(app, db.outbox) == 0  # the raw link is stored nowhere
+    assert count(app, schema.outbox) == 0  # the raw link is stored nowhere
     assert actions(app, request_id) == ["checked", "approved", "link_handed_over"]
     token = link.rsplit("token=", 1)[1]
     for path in ("/admin/", f"/admin/requests/{request_id}", "/admin/reports"):
@@ -118,7 +119,7 @@ def test_reject_with_a_listed_or_typed_reason_mails_the_patron(
     assert refused.status_code == 422 and "Pilih alasan" in refused.get_data(as_text=True)
     statuses = {row["id"]: row["status"] for row in requests_stored(app)}
     assert statuses == {listed: "rejected", typed: "rejected", missing: "pending"}
-    reasons = {row["request_id"]: row["reason"] for row in rows(app, db.request_decisions)}
+    reasons = {row["request_id"]: row["reason"] for row in rows(app, schema.request_decisions)}
     assert reasons == {
         listed: "Keanggotaan sudah berakhir — perpanjang dulu di perpustakaan",
         typed: "Kartu anggota <rusak>",
@@ -133,7 +134,7 @@ def test_reject_with_a_listed_or_typed_reason_mails_the_patron(
     assert "Perpanjang keanggotaan" in first.get_content()
     assert second["To"] == "budi@example.ac.id"
     assert "Alasan: Kartu anggota <rusak>" in second.get_content()
-    assert count(app, db.accounts) == 0
+    assert count(app, schema.accounts) == 0
 
 
 def test_a_second_decision_is_refused(app: Flask, client: FlaskClient) -> None:
@@ -154,7 +155,7 @@ def test_a_second_decision_is_refused(app: Flask, client: FlaskClient) -> None:
     assert first.status_code == 200
     assert double.status_code == other.status_code == 409
     assert "sudah disetujui; keputusan tidak diubah" in other.get_data(as_text=True)
-    assert count(app, db.accounts) == count(app, db.request_decisions) == 1
+    assert count(app, schema.accounts) == count(app, schema.request_decisions) == 1
     assert actions(app, request_id).count("approved") == 1
     assert client.post("/admin/requests/999/approve", data={"csrf_token": token}).status_code == 404
 
@@ -168,7 +169,7 @@ def test_approving_a_member_with_an_active_account_changes_nothing(
     response = approve(client, request_id)
     assert response.status_code == 409 and "sudah memiliki akun" in response.get_data(as_text=True)
     assert requests_stored(app)[0]["status"] == "pending"
-    assert count(app, db.request_decisions) == 0
+    assert count(app, schema.request_decisions) == 0
     assert "approved" not in actions(app, request_id)
 
 
@@ -184,13 +185,13 @@ def test_smtp_down_keeps_the_decision_and_mail_send_delivers_later(
     response.close()  # the send after the response fails: the server is down
     assert response.status_code == 200
     assert requests_stored(app)[0]["status"] == "approved"
-    (queued,) = rows(app, db.outbox)
+    (queued,) = rows(app, schema.outbox)
     assert queued["sent_at"] is None and queued["attempts"] == 1
     server = make_smtp_server(port)
     server.start()
     try:
-        with app.app_context(), db.transaction(services().engine) as connection:
-            connection.execute(db.outbox.update().values(next_attempt_at=db.utcnow()))
+        with app.app_context(), transaction(services().engine) as connection:
+            connection.execute(schema.outbox.update().values(next_attempt_at=utcnow()))
         result = app.test_cli_runner().invoke(args=["mail", "send"])
         assert "Terkirim: 1" in result.output, result.output
         (message,) = server.messages
@@ -226,10 +227,10 @@ def test_cli_list_show_approve_reject(app: Flask, runner: object) -> None:
     assert unknown.exit_code == 2
     listed = runner.invoke(args=["requests", "list", "--status", "all"])
     assert "approved" in listed.output and "rejected" in listed.output
-    deciders = {row["request_id"]: row["decided_by"] for row in rows(app, db.request_decisions)}
+    deciders = {row["request_id"]: row["decided_by"] for row in rows(app, schema.request_decisions)}
     assert deciders == {first: "cli", second: f"librarian:{librarian_id}"}
     assert "Keputusan" in runner.invoke(args=["requests", "show", str(second)]).output
-    (mail,) = rows(app, db.outbox)  # the rejection (no SMTP: stays queued)
+    (mail,) = rows(app, schema.outbox)  # the rejection (no SMTP: stays queued)
     assert mail["to_address"] == "budi@example.ac.id"
 
 

@@ -8,7 +8,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signup_fn import db
+from signup_fn.store import schema
 from tests.support.review_helpers import ACTIVATION_LINK, add_request, librarian_login
 from tests.support.samples import VALID
 from tests.support.stored import audit_rows, rows
@@ -81,7 +81,7 @@ def test_admin_button_resends_by_mail(make_app, smtp_server) -> None:
     assert response.status_code == 200, page
     assert "tautan aktivasi baru sudah masuk antrean" in page
     assert "/activate" not in page  # the link goes by e-mail only
-    outbox = rows(app, db.outbox)
+    outbox = rows(app, schema.outbox)
     assert [row["to_address"] for row in outbox] == [VALID["email"]] * 2
     resent = [row for row in audit_rows(app) if row["action"] == "activation_resent"]
     assert [(row["actor"], row["request_id"]) for row in resent] == [

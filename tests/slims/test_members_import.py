@@ -9,14 +9,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from signup_fn import db
 from signup_fn.services import services
+from signup_fn.slims import queries as slims_queries
 from signup_fn.slims.directory import (
     DirectoryUnavailable,
     ImportedDirectory,
     MemberRecord,
     member_directory,
 )
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
 from tests.support.slims_export import export_text, member_row
 from tests.support.stored import audit_rows, rows
 
@@ -53,7 +55,7 @@ def test_import_stores_the_members_and_audits_only_the_count(
     result = runner.invoke(args=["members", "import", str(write_export(tmp_path, text))])
     assert result.exit_code == 0, result.output
     assert "2 anggota diimpor (dengan baris judul); sebelumnya 0." in result.output
-    stored = rows(app, db.library_members)
+    stored = rows(app, schema.library_members)
     assert [row["member_id"] for row in stored] == ["P27820121001", "P27820121002"]
     assert stored[0]["expire_date"] == date(2026, 1, 31) and stored[1]["expire_date"] is None
     assert stored[0]["is_pending"] is None  # the export does not say
@@ -109,7 +111,7 @@ def test_a_new_import_replaces_the_whole_list(
     runner.invoke(args=["members", "import", str(write_export(tmp_path, first, "a.csv"))])
     result = runner.invoke(args=["members", "import", str(write_export(tmp_path, second, "b.csv"))])
     assert "2 anggota diimpor (tanpa baris judul); sebelumnya 2." in result.output
-    assert [(row["member_id"], row["name"]) for row in rows(app, db.library_members)] == [
+    assert [(row["member_id"], row["name"]) for row in rows(app, schema.library_members)] == [
         ("P002", "Dua Baru"),
         ("P003", "Tiga"),
     ]
@@ -133,21 +135,21 @@ def test_a_file_with_bad_rows_lists_every_error_and_changes_nothing(
     assert f"{path}:2: kolom member_name kosong" in result.output
     assert f"{path}:3: kolom expire_date: tanggal tidak sah '2026-02-30'" in result.output
     assert "Impor dibatalkan: 2 kesalahan; daftar anggota tidak diubah." in result.output
-    assert [row["member_id"] for row in rows(app, db.library_members)] == ["P001"]
+    assert [row["member_id"] for row in rows(app, schema.library_members)] == ["P001"]
     assert len(audit_rows(app)) == 1
 
 
 def test_a_failing_store_rolls_the_replacement_back(app: Flask) -> None:
     with app.app_context():
         engine = services().engine
-    with db.transaction(engine) as connection:
-        db.replace_library_members(connection, [member_row_dict("P001")], actor="test")
-    with pytest.raises(Exception), db.transaction(engine) as connection:  # noqa: B017
+    with transaction(engine) as connection:
+        slims_queries.replace_library_members(connection, [member_row_dict("P001")], actor="test")
+    with pytest.raises(Exception), transaction(engine) as connection:  # noqa: B017
         # Two members with the same number (any case) break the key half-way.
-        db.replace_library_members(
+        slims_queries.replace_library_members(
             connection, [member_row_dict("P002"), member_row_dict("p002")], actor="test"
         )
-    assert [row["member_id"] for row in rows(app, db.library_members)] == ["P001"]
+    assert [row["member_id"] for row in rows(app, schema.library_members)] == ["P001"]
 
 
 def member_row_dict(member_id: str) -> dict[str, object]:
@@ -168,7 +170,7 @@ def test_a_windows_1252_export_is_read_and_said_so(
     result = runner.invoke(args=["members", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert "dibaca sebagai cp1252" in result.output
-    assert rows(app, db.library_members)[0]["name"] == "José"
+    assert rows(app, schema.library_members)[0]["name"] == "José"
 
 
 def test_twenty_thousand_members_import_in_one_go(

@@ -13,12 +13,12 @@ import pytest
 import sqlalchemy as sa
 
 from catalog.clock import today_in
-from signup_fn import db
 from signup_fn.member_numbers import normalise_member_number
 from signup_fn.review.member_check import expiry_evidence
 from signup_fn.services import services
 from signup_fn.slims.connection import as_date
 from signup_fn.slims.directory import member_directory
+from signup_fn.store import schema
 from tests.slims_real.portal_app import portal_app
 from tests.slims_real.site_driver import SlimsSite
 from tests.support.slims_fixture import add_member
@@ -66,7 +66,7 @@ def test_the_export_imports_as_the_same_members(slims_site: SlimsSite, tmp_path:
         for row in theirs
     }
     with app.app_context(), services().engine.connect() as connection:
-        ours = connection.execute(sa.select(db.library_members)).mappings().all()
+        ours = connection.execute(sa.select(schema.library_members)).mappings().all()
         assert {
             (
                 row["member_id"],

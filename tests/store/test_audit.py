@@ -11,8 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, update
 from sqlalchemy.exc import DBAPIError
 
-from signup_fn import db
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
 from tests.support.audit_trail import block_audit_inserts
 from tests.support.samples import VALID
 from tests.support.stored import audit_rows, requests_stored
@@ -55,10 +56,10 @@ def engine(app: Flask):
 def test_audit_log_is_append_only(app: Flask, client: FlaskClient) -> None:
     client.post("/api/signup", json=VALID)
     for statement in (
-        update(db.audit_log).values(outcome="forged"),
-        delete(db.audit_log),
+        update(schema.audit_log).values(outcome="forged"),
+        delete(schema.audit_log),
     ):
-        with pytest.raises(DBAPIError, match="append-only"), db.transaction(engine(app)) as conn:
+        with pytest.raises(DBAPIError, match="append-only"), transaction(engine(app)) as conn:
             conn.execute(statement)
     assert [row["outcome"] for row in audit_rows(app)] == ["received"]
 

@@ -11,8 +11,9 @@ from flask import Flask
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from signup_fn import db
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
 from tests.support.audit_trail import block_audit_inserts
 from tests.support.catalog_sample import write_catalog
 from tests.support.samples import VALID
@@ -34,7 +35,7 @@ def test_a_click_and_its_access_row_are_one_transaction(make_app, tmp_path: Path
     response = client.get("/go/koleksi-anggota")
     assert response.status_code == 500
     assert "Location" not in response.headers  # no access without its record
-    assert rows(app, db.resource_usage) == []
+    assert rows(app, schema.resource_usage) == []
 
 
 def test_privacy_commands_write_nothing_without_their_audit_row(app: Flask) -> None:
@@ -48,13 +49,13 @@ def test_privacy_commands_write_nothing_without_their_audit_row(app: Flask) -> N
 
 def test_audit_log_refuses_update_delete_and_truncate(app: Flask) -> None:
     app.test_client().post("/api/signup", json=VALID)
-    statements = [update(db.audit_log).values(actor="forged"), delete(db.audit_log)]
+    statements = [update(schema.audit_log).values(actor="forged"), delete(schema.audit_log)]
     if engine(app).dialect.name == "postgresql":
         statements.append(text("TRUNCATE audit_log"))
     for statement in statements:
         with (
             pytest.raises(DBAPIError, match="append-only"),
-            db.transaction(engine(app)) as connection,
+            transaction(engine(app)) as connection,
         ):
             connection.execute(statement)
     assert [row["action"] for row in audit_rows(app)] == ["signup"]
@@ -94,7 +95,7 @@ def test_consent_is_required(app: Flask) -> None:
 
 
 def test_the_audit_table_has_no_column_for_personal_data() -> None:
-    assert set(db.audit_log.c.keys()) == {
+    assert set(schema.audit_log.c.keys()) == {
         "id",
         "created_at",
         "actor",
@@ -103,11 +104,11 @@ def test_the_audit_table_has_no_column_for_personal_data() -> None:
         "reason",
         "request_id",
     }
-    assert set(db.resource_usage.c.keys()) == {
+    assert set(schema.resource_usage.c.keys()) == {
         "resource_id",
         "month",
         "total_requests",
         "unique_requests",
     }
     with pytest.raises(KeyError):
-        select(db.audit_log.c["email"])
+        select(schema.audit_log.c["email"])

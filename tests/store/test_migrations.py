@@ -27,8 +27,9 @@ from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from alembic.script import ScriptDirectory
 
-from signup_fn import create_app, db
-from signup_fn.store import revision
+from signup_fn import create_app
+from signup_fn.store import revision, schema
+from signup_fn.store.engine import make_engine, transaction
 from tests.conftest import running_under_ci
 from tests.support.fresh_databases import fresh_postgres_database, sqlite_url
 from tests.support.samples import TEST_SECRET, VALID
@@ -217,7 +218,7 @@ def schema_differences(url: str) -> list[Any]:
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            return compare_metadata(context, db.metadata)
+            return compare_metadata(context, schema.metadata)
     finally:
         engine.dispose()
 
@@ -228,7 +229,7 @@ def assert_append_only(url: str) -> None:
     try:
         with engine.begin() as connection:
             row = {k: v for k, v in V1_ROWS["audit_log"][0].items() if k != "id"}
-            connection.execute(db.audit_log.insert().values(row))
+            connection.execute(schema.audit_log.insert().values(row))
         for statement in ("UPDATE audit_log SET outcome = 'x'", "DELETE FROM audit_log"):
             with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as c:
                 c.exec_driver_sql(statement)
@@ -278,7 +279,7 @@ def test_init_db_upgrades_a_database_of_schema_version_1_with_nothing_lost(v1_ur
 def test_two_init_dbs_at_once_migrate_once(v1_url: str) -> None:
     """Two processes upgrading together (two deployments' init-db, two workers): one migrates,
     the other waits for its commit and finds the database at the head."""
-    engines = [db.make_engine(v1_url) for _ in range(2)]
+    engines = [make_engine(v1_url) for _ in range(2)]
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
             heads = list(pool.map(revision.init_db, engines))
@@ -377,18 +378,19 @@ def test_head_is_the_newest_migration_and_the_chain_is_numbered() -> None:
 
 def test_a_batch_rebuild_of_the_audit_log_keeps_it_append_only(tmp_path: Path) -> None:
     """SQLite's batch mode copies a table and drops the old one, its triggers with it: a
-    migration that rebuilds audit_log makes them again with db.create_append_only_triggers."""
+    migration that rebuilds audit_log makes them again with
+    store.schema.create_append_only_triggers."""
     url = sqlite_url(tmp_path / "signup.sqlite3")
     make_app(url)
-    engine = db.make_engine(url)
+    engine = make_engine(url)
     try:
-        with db.transaction(engine) as connection:
+        with transaction(engine) as connection:
             operations = Operations(MigrationContext.configure(connection))
             with operations.batch_alter_table("audit_log", recreate="always") as batch:
                 batch.alter_column("reason", type_=sa.String(200))
             triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
             assert connection.exec_driver_sql(triggers).scalar() == 0
-            db.create_append_only_triggers(connection)
+            schema.create_append_only_triggers(connection)
     finally:
         engine.dispose()
     assert_append_only(url)
@@ -398,9 +400,9 @@ def alembic(url: str, action: str, target: str, migrations: Path = revision.MIGR
     """Run Alembic's `action` (upgrade, downgrade, stamp) of `migrations` on `url`."""
     from alembic import command
 
-    engine = db.make_engine(url)
+    engine = make_engine(url)
     try:
-        with db.transaction(engine) as connection:
+        with transaction(engine) as connection:
             config = revision.alembic_config(connection)
             config.set_main_option("script_location", str(migrations))
             getattr(command, action)(config, target)
@@ -424,7 +426,7 @@ def test_a_database_made_before_migrations_is_stamped_where_it_was(
     finally:
         engine.dispose()
     before = table_rows(v1_url)
-    engine = db.make_engine(v1_url)
+    engine = make_engine(v1_url)
     try:
         assert revision.init_db(engine) == revision.HEAD
     finally:

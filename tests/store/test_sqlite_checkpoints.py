@@ -1,4 +1,4 @@
-"""SQLite checkpoints never hold the writers' queue (db.WriterQueue): the function's
+"""SQLite checkpoints never hold the writers' queue (store.engine.WriterQueue): the function's
 connections keep SQLite's automatic checkpoint only as a backstop, and each process
 checkpoints after its turn every `CHECKPOINT_EVERY` commits, so the WAL stays short."""
 
@@ -6,26 +6,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from signup_fn import db
-from signup_fn.store import revision
+from signup_fn.resources import queries as resources_queries
+from signup_fn.store import hot_path, revision
+from signup_fn.store.engine import WriterQueue, make_engine
 from tests.support.fresh_databases import sqlite_url
 
-EVERY = db.WriterQueue.CHECKPOINT_EVERY
+EVERY = WriterQueue.CHECKPOINT_EVERY
 
 
 def test_a_process_checkpoints_the_wal_every_so_many_commits(tmp_path: Path) -> None:
-    engine = db.make_engine(sqlite_url(tmp_path / "portal.db"))
+    engine = make_engine(sqlite_url(tmp_path / "portal.db"))
     wal = tmp_path / "portal.db-wal"
     try:
         revision.init_db(engine)
         with engine.connect() as connection:
             backstop = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
-        assert backstop == db.WriterQueue.BACKSTOP_AUTOCHECKPOINT_PAGES
+        assert backstop == WriterQueue.BACKSTOP_AUTOCHECKPOINT_PAGES
 
         def commits(count: int, first: int) -> None:
             for number in range(first, first + count):
-                with db.driver_transaction(engine) as connection:
-                    db.add_usage(connection, f"sumber-{number}", "2026-11", unique=True)
+                with hot_path.driver_transaction(engine) as connection:
+                    resources_queries.add_usage(
+                        connection, f"sumber-{number}", "2026-11", unique=True
+                    )
 
         commits(EVERY - 2, 0)  # the last commit before the first checkpoint
         before_checkpoint = wal.stat().st_size

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, Index
 
-from signup_fn import db
+from signup_fn.store import schema
 from signup_fn.store.statuses import (
     AccountStatus,
     ExtensionStatus,
@@ -32,7 +32,7 @@ PARTIAL_INDEXES = {
 def test_check_constraints_keep_their_sql() -> None:
     found = {
         constraint.name: str(constraint.sqltext)
-        for table in db.metadata.tables.values()
+        for table in schema.metadata.tables.values()
         for constraint in table.constraints
         if isinstance(constraint, CheckConstraint)
     }
@@ -42,7 +42,7 @@ def test_check_constraints_keep_their_sql() -> None:
 def test_partial_indexes_keep_their_condition() -> None:
     found = {
         index.name: str(index.dialect_options[dialect]["where"])
-        for table in db.metadata.tables.values()
+        for table in schema.metadata.tables.values()
         for index in table.indexes
         if isinstance(index, Index)
         for dialect in ("sqlite", "postgresql")

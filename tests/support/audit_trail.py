@@ -8,13 +8,13 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import text
 
-from signup_fn import db
 from signup_fn.services import services
+from signup_fn.store.engine import transaction
 
 
 def block_audit_inserts(app: Flask) -> None:
     """A database trigger that makes every audit insert fail (no change to our code)."""
-    with app.app_context(), db.transaction(services().engine) as conn:
+    with app.app_context(), transaction(services().engine) as conn:
         if conn.dialect.name == "sqlite":
             conn.execute(
                 text(

@@ -11,8 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
-from signup_fn import db
+from signup_fn.api import queries as api_queries
+from signup_fn.auth import queries as auth_queries
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
 from tests.support.samples import VALID
 from tests.support.web import PASSWORD, post_form
 
@@ -42,7 +45,7 @@ def librarian_login(
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     with app.app_context(), services().engine.connect() as connection:
-        return db.find_librarian(connection, username)["id"]
+        return auth_queries.find_librarian(connection, username)["id"]
 
 
 def sign_up(client: FlaskClient, **values: Any) -> None:
@@ -64,9 +67,9 @@ def reject(client: FlaskClient, request_id: int, **data: str) -> TestResponse:
 def add_request(app: Flask, **values: Any) -> int:
     """A pending request stored directly; returns its id."""
     fields = {key: value for key, value in VALID.items() if key not in {"consent", "elapsed_ms"}}
-    request = db.NewRequest(**{**fields, "consent_version": "2025-01", **values})
-    with app.app_context(), db.transaction(services().engine) as connection:
-        request_id, created = db.insert_request(connection, request)
+    request = api_queries.NewRequest(**{**fields, "consent_version": "2025-01", **values})
+    with app.app_context(), transaction(services().engine) as connection:
+        request_id, created = api_queries.insert_request(connection, request)
     assert created
     return request_id
 
@@ -80,27 +83,27 @@ def set_request_times(
     activated_at: datetime | None = None,
 ) -> None:
     """Move a request's recorded times (reports on a known data set)."""
-    with app.app_context(), db.transaction(services().engine) as connection:
+    with app.app_context(), transaction(services().engine) as connection:
         if created_at is not None:
             connection.execute(
-                update(db.account_requests)
-                .where(db.account_requests.c.id == request_id)
+                update(schema.account_requests)
+                .where(schema.account_requests.c.id == request_id)
                 .values(created_at=created_at)
             )
         if decided_at is not None:
             connection.execute(
-                update(db.request_decisions)
-                .where(db.request_decisions.c.request_id == request_id)
+                update(schema.request_decisions)
+                .where(schema.request_decisions.c.request_id == request_id)
                 .values(decided_at=decided_at)
             )
         if activated_at is not None:
             account_id = connection.scalar(
-                select(db.request_decisions.c.account_id).where(
-                    db.request_decisions.c.request_id == request_id
+                select(schema.request_decisions.c.account_id).where(
+                    schema.request_decisions.c.request_id == request_id
                 )
             )
             connection.execute(
-                update(db.accounts)
-                .where(db.accounts.c.id == account_id)
+                update(schema.accounts)
+                .where(schema.accounts.c.id == account_id)
                 .values(status="active", activated_at=activated_at)
             )

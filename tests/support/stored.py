@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from signup_fn import db
 from signup_fn.services import services
+from signup_fn.store import schema
 
 
 def rows(app: Flask, table: Any) -> list[dict[str, Any]]:
@@ -18,11 +18,11 @@ def rows(app: Flask, table: Any) -> list[dict[str, Any]]:
 
 
 def requests_stored(app: Flask) -> list[dict[str, Any]]:
-    return rows(app, db.account_requests)
+    return rows(app, schema.account_requests)
 
 
 def audit_rows(app: Flask) -> list[dict[str, Any]]:
-    return rows(app, db.audit_log)
+    return rows(app, schema.audit_log)
 
 
 def count(app: Flask, table: Any) -> int:

@@ -11,11 +11,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
-from signup_fn import db
 from signup_fn.auth import accounts
 from signup_fn.auth import sessions as auth_session
 from signup_fn.auth.tokens import Purpose
 from signup_fn.services import services
+from signup_fn.store import schema
+from signup_fn.store.engine import transaction
 
 PASSWORD = "kuda baterai staples benar"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -49,7 +50,7 @@ def new_account(
     request_id: int | None = None,
 ) -> tuple[int, str]:
     """A pending account (as approval makes it): (account id, raw activation token)."""
-    with app.test_request_context(), db.transaction(services().engine) as connection:
+    with app.test_request_context(), transaction(services().engine) as connection:
         return accounts.create_account_for_request(
             connection, request_id, member_id=member_id, email=email
         )
@@ -80,8 +81,8 @@ def session_cookie(client: FlaskClient) -> str | None:
 
 def age_tokens(app: Flask, purpose: Purpose, by: timedelta) -> None:
     """Move every token of `purpose` back in time (to test expiry)."""
-    table = db.tokens
-    with app.app_context(), db.transaction(services().engine) as connection:
+    table = schema.tokens
+    with app.app_context(), transaction(services().engine) as connection:
         rows = connection.execute(select(table).where(table.c.purpose == purpose)).mappings()
         for row in list(rows):
             connection.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from signup_fn import db
+from signup_fn.store import schema
 from tests.support.samples import VALID
 from tests.support.stored import audit_rows, requests_stored, rows
 
@@ -109,7 +109,7 @@ def test_counters_are_shared_by_apps_on_one_database(make_app) -> None:
 def test_counter_keys_hold_no_address_or_member_number(make_app) -> None:
     app = make_app()
     send(app, "K12345", remote="192.0.2.77")
-    keys = [row["key"] for row in rows(app, db.rate_limits)]
+    keys = [row["key"] for row in rows(app, schema.rate_limits)]
     assert len(keys) == 2
     assert all(len(key) == 64 and "192.0.2.77" not in key and "K12345" not in key for key in keys)
 
@@ -126,6 +126,6 @@ def test_redis_backed_limits_are_shared(make_app, redis_url: str) -> None:
     limited = send(first, "R3")
     assert limited.status_code == 429
     assert int(limited.headers["Retry-After"]) >= 1
-    assert rows(first, db.rate_limits) == []  # counted in Redis, not the database
+    assert rows(first, schema.rate_limits) == []  # counted in Redis, not the database
     assert audit_rows(first)[-1]["outcome"] == "rate_limited"
     assert redis.Redis.from_url(redis_url).keys("portal:ratelimit:*")

@@ -3,7 +3,7 @@
 There is no alembic.ini: `revision.alembic_config` sets the script location in code and passes
 the connection (already in the caller's transaction) in `config.attributes`. SQLite alters
 tables in batch mode (copy, drop, rename), which drops a table's triggers: a migration that
-rebuilds `audit_log` calls `db.create_append_only_triggers` after it.
+rebuilds `audit_log` calls `store.schema.create_append_only_triggers` after it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from alembic import context
 
-from signup_fn import db
+from signup_fn.store import schema
+from signup_fn.store.engine import UTCDateTime
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -23,14 +24,14 @@ if connection is None:
 
 def render_item(kind: str, value: Any, _context: Any) -> str | Literal[False]:
     """Autogenerate writes our column types as SQLAlchemy's (a migration never imports them)."""
-    if kind == "type" and isinstance(value, db.UTCDateTime):
+    if kind == "type" and isinstance(value, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
 
 
 context.configure(
     connection=connection,
-    target_metadata=db.metadata,
+    target_metadata=schema.metadata,
     render_as_batch=True,  # SQLite: ALTERs it lacks become a copy of the table
     compare_type=True,
     render_item=render_item,

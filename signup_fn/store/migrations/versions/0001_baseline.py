@@ -9,14 +9,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from signup_fn import db
+from signup_fn.store import schema
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
 
-# Stored in UTC, read back timezone-aware (db.UTCDateTime's column type)
+# Stored in UTC, read back timezone-aware (store.engine.UTCDateTime's column type)
 UTC_TIME = sa.DateTime(timezone=True)
 PENDING = sa.text("status = 'pending'")
 
@@ -227,7 +227,7 @@ def upgrade() -> None:
     with op.batch_alter_table("tokens", schema=None) as batch_op:
         batch_op.create_index("ix_tokens_subject", ["purpose", "subject_id"], unique=False)
 
-    db.create_append_only_triggers(op.get_bind())
+    schema.create_append_only_triggers(op.get_bind())
 
 
 def downgrade() -> None:
