@@ -9,37 +9,66 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, library
-from .api import meta
-from .api import views as signup
-from .auth import admin_views as admin_auth
-from .auth import patron_views as patron_auth
+from .api import meta as api_meta
+from .api import views as api_views
+from .auth import admin_views as auth_admin_views
+from .auth import patron_views as auth_patron_views
 from .config import ConfigError, check_production, load_config
-from .loans import admin_views as admin_extensions
-from .loans import patron_views as loans
-from .mail import outbox as mail
-from .reports import views as admin_reports
-from .resources import usage
-from .resources import views as members
-from .review import views as admin
+from .loans import admin_views as loans_admin_views
+from .loans import patron_views as loans_patron_views
+from .mail import outbox
+from .reports import views as reports_views
+from .resources import usage as resources_usage
+from .resources import views as resources_views
+from .review import views as review_views
 from .services import Services, install
 from .store import revision
 from .store.engine import make_engine
-from .web import admin_layout, errors, forms, headers, ids
-from .web.csrf import SameOriginCSRFProtect
+from .web import admin_layout, csrf, errors, forms, headers, ids
 from .web.ratelimit import make_limiter
 
 __all__ = ["ConfigError", "create_app"]
 
-csrf = SameOriginCSRFProtect()
-
 SQLITE_FILE = "signup.sqlite3"
+
+
+class Part(Protocol):
+    """A module that adds its routes, hooks and template names to an app."""
+
+    def init_app(self, app: Flask) -> None: ...
+
+
+# Every part of the app, in the order create_app adds them: the plumbing first (`<id:...>`
+# converters before the blueprints that use them), then the public API (no cookie session, no
+# CSRF token), the CSRF check for every other POST, then the areas; each admin area adds its
+# tab in this order.
+PARTS: tuple[Part, ...] = (
+    ids,  # `<id:...>` in routes
+    headers,
+    errors,
+    forms,  # a refused form field: a 422 page naming it
+    library,  # `library` in every template (pages and e-mails), /logo
+    api_views,  # POST /api/signup
+    api_meta,  # GET /api/health, /api/openapi.json
+    csrf,
+    resources_usage,  # POST /api/use/<id>: counted uses (COUNTER rules)
+    outbox,
+    auth_patron_views,  # /login, /activate, /forgot, /reset, /password
+    resources_views,  # /members, /go/<id>
+    loans_patron_views,  # /loans and extension requests
+    auth_admin_views,  # /admin/login, /admin/setup
+    review_views,  # /admin/: the queue and decisions
+    reports_views,  # /admin/reports: tables, charts, CSV
+    admin_layout,
+    loans_admin_views,  # /admin/extensions/
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -68,29 +97,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     engine.dispose()  # no connection opened before a fork is shared by workers
     install(app, Services(engine=engine, limiter=make_limiter(app.config["REDIS_URL"])))
 
-    ids.init_app(app)  # `<id:...>` in routes, before the blueprints that use it
-    headers.init_app(app)
-    errors.init_app(app)
-    forms.init_app(app)  # a refused form field: a 422 page naming it
-    library.init_app(app)  # `library` in every template (pages and e-mails), /logo
     cli.init_app(app, refusal)
-    # the public API: the sign-up and the health check, no cookie session
-    app.register_blueprint(signup.bp)
-    app.register_blueprint(meta.bp)
-    app.session_interface = signup.CookieSessionOutsideApi()  # no cookie session on /api/
-    # the HTML pages: every POST outside the public /api/signup needs a CSRF token and the
-    # page's own origin
-    csrf.init_app(app)
-    csrf.exempt(signup.bp)
-    usage.init_app(app)  # POST /api/use/<id>: counted uses (COUNTER rules)
-    csrf.exempt(usage.bp)
-    mail.init_app(app)
-    patron_auth.init_app(app)  # /login, /activate, /forgot, /reset, /password
-    members.init_app(app)  # /members, /go/<id>
-    loans.init_app(app)  # /loans and extension requests
-    admin_auth.init_app(app)  # /admin/login, /admin/setup
-    admin.init_app(app)  # the queue and decisions
-    admin_reports.init_app(app)  # /admin/reports: tables, charts, CSV
-    admin_layout.init_app(app)
-    admin_extensions.init_app(app)  # /admin/extensions/
+    for part in PARTS:
+        part.init_app(app)
     return app

@@ -17,12 +17,12 @@ from .services import services
 from .store import revision
 
 GROUPS = {
-    "librarian": "signup_fn.auth.librarians:librarian_cli",  # add / disable / reset
+    "librarian": "signup_fn.auth.commands:librarian_cli",  # add / disable / reset
     "members": "signup_fn.slims.commands:members_cli",  # import / show: the member list from SLiMS
     "requests": "signup_fn.review.commands:requests_cli",  # list / show / approve / reject / ...
     "accounts": "signup_fn.auth.commands:accounts_cli",  # disable / enable / expire
-    "privacy": "signup_fn.privacy.service:privacy_cli",  # export / correct / delete / purge
-    "mail": "signup_fn.mail.outbox:mail_cli",  # send: the outbox
+    "privacy": "signup_fn.privacy.commands:privacy_cli",  # export / correct / delete / purge
+    "mail": "signup_fn.mail.commands:mail_cli",  # send: the outbox
     "usage": "signup_fn.reports.commands:usage_cli",  # report: COUNTER uses per resource and month
 }
 

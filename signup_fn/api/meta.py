@@ -7,7 +7,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import library
@@ -43,3 +43,7 @@ def openapi() -> Response:
     response = jsonify(document)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

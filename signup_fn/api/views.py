@@ -32,6 +32,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMe
 from ..services import services
 from ..store import hot_path
 from ..store.audit import add_audit
+from ..web import csrf
 from ..web.ratelimit import Limit, limit_key
 from . import fill_time, queries
 from .schema import FIELD_LABELS, InvalidSignup, SignupRequest, form_to_payload, parse_signup
@@ -263,3 +264,10 @@ def signup() -> ResponseReturnValue:
     with hot_path.driver_transaction(services().engine) as connection:
         outcome = record(connection, signup_request, errors, checks)
     return respond(outcome, form_post=form_post)
+
+
+def init_app(app: Flask) -> None:
+    """The public sign-up: no cookie session on /api/, no CSRF token (the site posts here)."""
+    app.register_blueprint(bp)
+    app.session_interface = CookieSessionOutsideApi()
+    csrf.exempt(bp)

@@ -1,5 +1,9 @@
-"""`flask --app signup_fn accounts ...`: end and restore patrons' accounts (the privacy notice:
-an account lasts as long as the membership).
+"""`flask --app signup_fn accounts ...` and `librarian ...`: the accounts' command line.
+
+`librarian add / disable / reset`: librarians' accounts (a single-use setup link, printed once).
+
+`accounts ...`: end and restore patrons' accounts (the privacy notice: an account lasts as long
+as the membership).
 
 - `disable MEMBER_ID`: status `disabled`, every session ends now; audit `account_disabled`.
 - `enable MEMBER_ID`: back to `active` (or `pending_activation` when no password was ever
@@ -12,13 +16,16 @@ an account lasts as long as the membership).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import Connection
 
-from ..clock import library_today
+from ..clock import expiry_text, library_today
+from ..mail import outbox as mail
 from ..member_numbers import normalise_member_number
 from ..services import services
 from ..slims.circulation import membership_expired
@@ -27,9 +34,11 @@ from ..store.engine import transaction
 from ..store.statuses import AccountStatus
 from ..typed_text import CLI_TEXT
 from . import accounts, queries
+from .librarians import USERNAME, add_librarian, disable_librarian, reset_librarian, setup_path
 
 ACTOR = "cli"
 LIVE_STATUSES = (AccountStatus.ACTIVE, AccountStatus.PENDING_ACTIVATION)
+
 
 accounts_cli = AppGroup("accounts", help="Akun pemustaka: nonaktifkan, aktifkan kembali.")
 
@@ -110,3 +119,73 @@ def expire_command(dry_run: bool) -> None:
     for member_id in disabled:
         click.echo(f"Dinonaktifkan: {member_id}")
     click.echo(f"{len(disabled)} akun dinonaktifkan karena keanggotaannya berakhir.")
+
+
+librarian_cli = AppGroup("librarian", help="Akun pustakawan: tambah, nonaktifkan, atur ulang.")
+
+
+@librarian_cli.command("add")
+@click.argument("username", type=CLI_TEXT)
+@click.option("--email", default=None, help="Alamat e-mail pustakawan (opsional).")
+def add_librarian_command(username: str, email: str | None) -> None:
+    """Tambah pustakawan dan cetak tautan penyiapan sekali pakai (ditampilkan sekali)."""
+    username = username.strip().lower()
+    if not USERNAME.fullmatch(username):
+        raise click.BadParameter(
+            "2–64 huruf kecil a–z, angka, titik, garis bawah atau tanda hubung.",
+            param_hint="USERNAME",
+        )
+    if email is not None:
+        try:
+            email = mail.checked_address(email)
+        except mail.InvalidAddress:
+            raise click.BadParameter("alamat e-mail tidak valid.", param_hint="--email") from None
+    with transaction(services().engine) as connection:
+        if queries.find_librarian(connection, username) is not None:
+            raise click.ClickException(f"Pustakawan {username!r} sudah ada.")
+        _, token = add_librarian(connection, username, email)
+    hours = current_app.config["LIBRARIAN_SETUP_HOURS"]
+    click.echo(f"Pustakawan {username} ditambahkan.")
+    until = expiry_text(timedelta(hours=hours))
+    click.echo(
+        f"Tautan untuk membuat kata sandi (sekali pakai, berlaku {hours} jam, sampai {until}):"
+    )
+    click.echo(mail.public_url(setup_path(token)))
+
+
+def find_librarian_or_fail(connection: Connection, username: str) -> dict[str, Any]:
+    librarian = queries.find_librarian(connection, username.strip().lower())
+    if librarian is None:
+        raise click.ClickException(f"Pustakawan {username!r} tidak ditemukan.")
+    return librarian
+
+
+@librarian_cli.command("disable")
+@click.argument("username", type=CLI_TEXT)
+def disable_librarian_command(username: str) -> None:
+    """Nonaktifkan pustakawan dan akhiri sesinya saat itu juga."""
+    with transaction(services().engine) as connection:
+        librarian = find_librarian_or_fail(connection, username)
+        ended = disable_librarian(connection, librarian["id"], by="cli")
+    click.echo(f"Pustakawan {librarian['username']} dinonaktifkan; {ended} sesi diakhiri.")
+
+
+@librarian_cli.command("reset")
+@click.argument("username", type=CLI_TEXT)
+def reset_librarian_command(username: str) -> None:
+    """Pemulihan: hapus kata sandi dan autentikator, akhiri sesi, cetak tautan penyiapan."""
+    with transaction(services().engine) as connection:
+        librarian = find_librarian_or_fail(connection, username)
+        if not librarian["active"]:
+            raise click.ClickException(f"Pustakawan {librarian['username']} nonaktif.")
+        token, ended = reset_librarian(connection, librarian["id"], by="cli")
+    hours = current_app.config["LIBRARIAN_SETUP_HOURS"]
+    click.echo(
+        f"Kata sandi dan autentikator pustakawan {librarian['username']} dihapus; "
+        f"{ended} sesi diakhiri."
+    )
+    until = expiry_text(timedelta(hours=hours))
+    click.echo(
+        f"Tautan untuk membuat kata sandi baru (sekali pakai, berlaku {hours} jam, sampai {until}):"
+    )
+    click.echo(mail.public_url(setup_path(token)))

@@ -12,21 +12,15 @@ import re
 from datetime import timedelta
 from typing import Any
 
-import click
 import pyotp
 from flask import current_app
-from flask.cli import AppGroup
 from sqlalchemy import Connection
 
 from .. import library
-from ..clock import expiry_text
-from ..mail import outbox as mail
 from ..passwords import check_policy, hash_password, needs_rehash
-from ..services import services
 from ..store.audit import add_audit
-from ..store.engine import transaction, utcnow
+from ..store.engine import utcnow
 from ..store.statuses import Purpose, SessionKind
-from ..typed_text import CLI_TEXT
 from . import login_guard, queries
 from . import sessions as auth_session
 from .tokens import consume, issue, link_path, peek
@@ -169,70 +163,3 @@ def disable_librarian(connection: Connection, librarian_id: int, *, by: str) -> 
         connection, action="librarian_disabled", outcome="ok", actor=by, reason=actor(librarian_id)
     )
     return ended
-
-
-librarian_cli = AppGroup("librarian", help="Akun pustakawan: tambah, nonaktifkan, atur ulang.")
-
-
-@librarian_cli.command("add")
-@click.argument("username", type=CLI_TEXT)
-@click.option("--email", default=None, help="Alamat e-mail pustakawan (opsional).")
-def add_command(username: str, email: str | None) -> None:
-    """Tambah pustakawan dan cetak tautan penyiapan sekali pakai (ditampilkan sekali)."""
-    username = username.strip().lower()
-    if not USERNAME.fullmatch(username):
-        raise click.BadParameter(
-            "2–64 huruf kecil a–z, angka, titik, garis bawah atau tanda hubung.",
-            param_hint="USERNAME",
-        )
-    if email is not None:
-        try:
-            email = mail.checked_address(email)
-        except mail.InvalidAddress:
-            raise click.BadParameter("alamat e-mail tidak valid.", param_hint="--email") from None
-    with transaction(services().engine) as connection:
-        if queries.find_librarian(connection, username) is not None:
-            raise click.ClickException(f"Pustakawan {username!r} sudah ada.")
-        _, token = add_librarian(connection, username, email)
-    hours = current_app.config["LIBRARIAN_SETUP_HOURS"]
-    click.echo(f"Pustakawan {username} ditambahkan.")
-    until = expiry_text(timedelta(hours=hours))
-    click.echo(
-        f"Tautan untuk membuat kata sandi (sekali pakai, berlaku {hours} jam, sampai {until}):"
-    )
-    click.echo(mail.public_url(setup_path(token)))
-
-
-@librarian_cli.command("disable")
-@click.argument("username", type=CLI_TEXT)
-def disable_command(username: str) -> None:
-    """Nonaktifkan pustakawan dan akhiri sesinya saat itu juga."""
-    with transaction(services().engine) as connection:
-        librarian = queries.find_librarian(connection, username.strip().lower())
-        if librarian is None:
-            raise click.ClickException(f"Pustakawan {username!r} tidak ditemukan.")
-        ended = disable_librarian(connection, librarian["id"], by="cli")
-    click.echo(f"Pustakawan {librarian['username']} dinonaktifkan; {ended} sesi diakhiri.")
-
-
-@librarian_cli.command("reset")
-@click.argument("username", type=CLI_TEXT)
-def reset_command(username: str) -> None:
-    """Pemulihan: hapus kata sandi dan autentikator, akhiri sesi, cetak tautan penyiapan."""
-    with transaction(services().engine) as connection:
-        librarian = queries.find_librarian(connection, username.strip().lower())
-        if librarian is None:
-            raise click.ClickException(f"Pustakawan {username!r} tidak ditemukan.")
-        if not librarian["active"]:
-            raise click.ClickException(f"Pustakawan {librarian['username']} nonaktif.")
-        token, ended = reset_librarian(connection, librarian["id"], by="cli")
-    hours = current_app.config["LIBRARIAN_SETUP_HOURS"]
-    click.echo(
-        f"Kata sandi dan autentikator pustakawan {librarian['username']} dihapus; "
-        f"{ended} sesi diakhiri."
-    )
-    until = expiry_text(timedelta(hours=hours))
-    click.echo(
-        f"Tautan untuk membuat kata sandi baru (sekali pakai, berlaku {hours} jam, sampai {until}):"
-    )
-    click.echo(mail.public_url(setup_path(token)))

@@ -22,7 +22,6 @@ from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 from urllib.parse import unquote, urlsplit
 
-import click
 from email_validator import EmailNotValidError, validate_email
 from flask import (
     Flask,
@@ -33,7 +32,6 @@ from flask import (
     has_request_context,
     render_template,
 )
-from flask.cli import AppGroup
 from sqlalchemy import Connection, Engine
 
 from ..config import ConfigError
@@ -238,21 +236,6 @@ def send_quietly(app: Flask) -> None:
         send_due(app)
     except Exception:  # best effort: the outbox keeps the message; cron sends it later
         app.logger.exception("sending the outbox after a request failed")
-
-
-mail_cli = AppGroup("mail", help="Antrean e-mail keluar.")
-
-
-@mail_cli.command("send")
-def send_command() -> None:
-    """Kirim pesan yang sudah waktunya (jalankan dari penjadwal, mis. tiap menit)."""
-    # attr-defined: current_app is typed as the Flask app it proxies
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not mail_configured(app):
-        click.echo("PORTAL_SMTP_URL belum diatur: pesan tetap dalam antrean.")
-        return
-    sent, failed = send_due(app)
-    click.echo(f"Terkirim: {sent}; gagal (dicoba lagi nanti): {failed}.")
 
 
 def sender_address(app: Flask) -> str:

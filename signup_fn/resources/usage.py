@@ -34,6 +34,7 @@ from ..deferred import deferred
 from ..services import services
 from ..store import hot_path
 from ..store.engine import utcnow
+from ..web import csrf
 from ..web.headers import request_origin
 from ..web.ratelimit import Limit, limit_key
 from . import queries
@@ -186,3 +187,4 @@ def use(resource_id: str) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    csrf.exempt(bp)  # POST /api/use/<id> comes from the site's pages

@@ -1,0 +1,23 @@
+"""`flask --app signup_fn mail ...`: send the outbox."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .outbox import mail_configured, send_due
+
+mail_cli = AppGroup("mail", help="Antrean e-mail keluar.")
+
+
+@mail_cli.command("send")
+def send_command() -> None:
+    """Kirim pesan yang sudah waktunya (jalankan dari penjadwal, mis. tiap menit)."""
+    # attr-defined: current_app is typed as the Flask app it proxies
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not mail_configured(app):
+        click.echo("PORTAL_SMTP_URL belum diatur: pesan tetap dalam antrean.")
+        return
+    sent, failed = send_due(app)
+    click.echo(f"Terkirim: {sent}; gagal (dicoba lagi nanti): {failed}.")
