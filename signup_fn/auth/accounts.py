@@ -19,7 +19,7 @@ from ..clock import expiry_text
 from ..mail import outbox as mail
 from ..member_numbers import normalise_member_number
 from ..passwords import check_policy, hash_password, needs_rehash
-from ..store.audit import add_audit
+from ..store.audit import add_audit, audit_actor
 from ..store.engine import utcnow
 from ..store.statuses import AccountStatus, Purpose, SessionKind
 from . import login_guard, one_password, queries
@@ -38,7 +38,7 @@ class InvalidToken(Exception):
 
 
 def actor(account_id: int) -> str:
-    return f"{KIND}:{account_id}"
+    return audit_actor(KIND, account_id)
 
 
 def activation_lifetime() -> timedelta:

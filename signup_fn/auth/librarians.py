@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from .. import library
 from ..passwords import check_policy, hash_password, needs_rehash
-from ..store.audit import add_audit
+from ..store.audit import add_audit, audit_actor
 from ..store.engine import utcnow
 from ..store.statuses import Purpose, SessionKind
 from . import login_guard, queries
@@ -34,7 +34,7 @@ class SetupError(Exception):
 
 
 def actor(librarian_id: int) -> str:
-    return f"{KIND}:{librarian_id}"
+    return audit_actor(KIND, librarian_id)
 
 
 def setup_path(token: str) -> str:

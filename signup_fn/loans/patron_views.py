@@ -33,7 +33,9 @@ from ..clock import library_today
 from ..deferred import deferred
 from ..services import services
 from ..slims.directory import slims_engine
+from ..store.audit import audit_actor
 from ..store.engine import transaction
+from ..store.statuses import SessionKind
 from ..typed_text import TextRefused, typed_text
 from . import queries
 
@@ -126,7 +128,7 @@ def extend(loan_id: int) -> Response | tuple[str, int]:
             account_id=g.account_id,
             loan=loan,
             note=note,
-            actor=f"patron:{g.account_id}",
+            actor=audit_actor(SessionKind.PATRON, g.account_id),
         )
     if created is None:
         flash("Permintaan perpanjangan untuk pinjaman ini sudah ada dan sedang menunggu.")

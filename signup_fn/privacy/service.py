@@ -38,7 +38,7 @@ from ..auth import queries as auth_queries
 from ..auth.tokens import revoke_account_links
 from ..member_numbers import normalise_member_number
 from ..slims import queries as slims_queries
-from ..store.audit import add_audit
+from ..store.audit import add_audit, audit_actor
 from ..store.engine import utcnow
 from ..store.statuses import RequestStatus, SessionKind
 from ..web.ratelimit import limit_key
@@ -49,8 +49,8 @@ PATRON = SessionKind.PATRON
 
 
 def account_ref(account_id: int) -> str:
-    """How audit rows name an account (as `accounts.actor` does)."""
-    return f"{PATRON}:{account_id}"
+    """How audit rows name an account."""
+    return audit_actor(PATRON, account_id)
 
 
 @dataclass(frozen=True)

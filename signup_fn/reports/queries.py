@@ -9,7 +9,7 @@ from sqlalchemy import (
     select,
 )
 
-from ..store.audit import first_audit_times
+from ..store.audit import audit_actor, first_audit_times
 from ..store.schema import (
     account_requests,
     accounts,
@@ -17,6 +17,7 @@ from ..store.schema import (
     request_decisions,
     resource_usage,
 )
+from ..store.statuses import SessionKind
 
 
 def resource_usage_rows(connection: Connection) -> list[dict[str, Any]]:
@@ -68,11 +69,12 @@ def procedure_times(connection: Connection) -> list[dict[str, Any]]:
     rows = []
     for row in connection.execute(statement).mappings():
         account_id = row["account_id"]
+        patron = audit_actor(SessionKind.PATRON, account_id) if account_id else None
         rows.append(
             {
                 **row,
                 "checked_at": checked.get(row["id"]),
-                "opened_at": opened.get(f"patron:{account_id}") if account_id else None,
+                "opened_at": opened.get(patron) if patron else None,
             }
         )
     return rows

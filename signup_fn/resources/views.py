@@ -34,7 +34,7 @@ from ..auth.patron_views import login_required, message
 from ..clock import library_today
 from ..deferred import deferred
 from ..services import services
-from ..store.audit import add_audit
+from ..store.audit import add_audit, audit_actor
 from ..store.engine import transaction
 from ..store.statuses import AccountStatus, SessionKind
 from . import usage
@@ -144,7 +144,7 @@ def record_use(resource_id: str, account_id: int | None) -> None:
                 connection,
                 action="access",
                 outcome="ok",
-                actor=f"patron:{account_id}",
+                actor=audit_actor(SessionKind.PATRON, account_id),
                 reason=f"resource:{resource_id}",
             )
 

@@ -15,6 +15,13 @@ from sqlalchemy import (
 from .engine import utcnow
 from .hot_path import DriverTransaction
 from .schema import audit_log
+from .statuses import SessionKind
+
+
+def audit_actor(kind: SessionKind, user_id: int) -> str:
+    """How the audit log names a person: `patron:<account id>` or `librarian:<id>`, as the
+    actor of what they did and as the reason of what was done to them."""
+    return f"{kind}:{user_id}"
 
 
 def add_audit(
