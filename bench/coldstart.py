@@ -8,7 +8,11 @@ on a socket this script bound and already sent the request to, so the clock runs
 `POST /api/signup` (202) and, in another fresh process, of `GET /api/health` (200), for:
 
 - the floor (`bench/coldstart_floor_app.py`): Flask and SQLAlchemy storing one row in SQLite;
-- the function (`signup_fn:create_app()`) on a SQLite file.
+- the function (`signup_fn:create_app()`) on a SQLite file;
+- for reference, not judged: the floor plus the libraries any function validating this
+  sign-up imports (a strict pydantic model, email-validator, a partial index declared for
+  SQLite and PostgreSQL, as the portal's schema does), which splits the sign-up's ratio into
+  the libraries' share and the function's own.
 
 Both databases exist before the timed runs (one untimed start each, which also warms the
 operating system's file cache), as an instance's database does. Floor and function alternate
@@ -17,7 +21,12 @@ the medians: wall milliseconds, the child's CPU milliseconds (user + system, ste
 busy machine) and its peak memory (ru_maxrss), with the ratios function/floor and the target
 (≤ 1.5× the floor's wall time). Exits 0: it measures, it does not judge.
 
+Every app runs on a SQLite file (the embedded default), or with `--postgres URL` as deployed:
+each on a new database of its own on that PostgreSQL server, made before the runs and dropped
+after them (`bench_coldstart_floor`, `…_libraries`, `…_function`).
+
     .venv/bin/python -m bench.coldstart [--rounds 5]
+    .venv/bin/python -m bench.coldstart --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
 """
 
 from __future__ import annotations
@@ -32,13 +41,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 SERVE = BENCH_DIR / "coldstart_serve.py"
 TARGET_RATIO = 1.5
-APPS = {"floor": "coldstart_floor_app:create_app", "function": "signup_fn:create_app"}
+APPS = {
+    "floor": "coldstart_floor_app:create_app",
+    "libraries": "coldstart_floor_app:create_validating_app",
+    "function": "signup_fn:create_app",
+}
 ENDPOINTS = {"signup": ("POST", "/api/signup", 202), "health": ("GET", "/api/health", 200)}
 
 
@@ -103,6 +118,37 @@ def cold_start(spec: str, endpoint: str, env: dict[str, str], number: int, log: 
     return ColdStart(wall * 1000, (usage.ru_utime + usage.ru_stime) * 1000, usage.ru_maxrss)
 
 
+@contextmanager
+def databases(tmp_path: Path, postgres_url: str | None) -> Iterator[dict[str, str]]:
+    """Each app's database URL: a SQLite file in `tmp_path`, or a new PostgreSQL database."""
+    if postgres_url is None:
+        yield {name: f"sqlite:///{tmp_path / name}.sqlite3" for name in APPS}
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    names = {name: f"bench_coldstart_{name}" for name in APPS}
+
+    def drop_all() -> None:
+        with server.connect() as connection:
+            for database in names.values():
+                connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+
+    drop_all()
+    with server.connect() as connection:
+        for database in names.values():
+            connection.execute(text(f"CREATE DATABASE {database}"))
+    try:
+        yield {
+            name: make_url(postgres_url).set(database=database).render_as_string(False)
+            for name, database in names.items()
+        }
+    finally:
+        drop_all()
+        server.dispose()
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -110,19 +156,25 @@ def median(values: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run every app on a new database of its own on this PostgreSQL server",
+    )
     args = parser.parse_args()
 
     load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"python {sys.version.split()[0]}; {os.cpu_count()} CPU(s), load average {load_average}")
+    print(f"database: {'PostgreSQL' if args.postgres else 'SQLite'}")
     print(f"{args.rounds} rounds; each figure is one fresh process; medians over the rounds\n")
 
-    with tempfile.TemporaryDirectory(prefix="bench-coldstart-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-coldstart-") as tmp,
+        databases(Path(tmp), args.postgres) as urls,
+    ):
         tmp_path = Path(tmp)
         kept = {key: value for key, value in os.environ.items() if not key.startswith("PORTAL_")}
-        envs = {
-            name: {**kept, "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / name}.sqlite3"}
-            for name in APPS
-        }
+        envs = {name: {**kept, "PORTAL_DATABASE_URL": urls[name]} for name in APPS}
         number = 0
         for name, spec in APPS.items():  # create the databases, warm the file cache
             number += 1
@@ -141,7 +193,7 @@ def main() -> int:
                     line.append(f"{name} {endpoint} {result.wall_ms:.0f} ms")
             print(f"round {round_number}: " + ", ".join(line))
 
-    print(f"\n{'':18} {'wall ms':>8} {'CPU ms':>8} {'peak MiB':>9}")
+    print(f"\n{'':19} {'wall ms':>8} {'CPU ms':>8} {'peak MiB':>9}")
     medians: dict[tuple[str, str], tuple[float, float, float]] = {}
     for endpoint in ENDPOINTS:
         for name in APPS:
@@ -152,7 +204,7 @@ def main() -> int:
                 median([r.peak_kib for r in runs]) / 1024,
             )
             wall, cpu, peak = medians[name, endpoint]
-            print(f"{name + ' ' + endpoint:18} {wall:8.0f} {cpu:8.0f} {peak:9.1f}")
+            print(f"{name + ' ' + endpoint:19} {wall:8.0f} {cpu:8.0f} {peak:9.1f}")
     print()
     for endpoint in ENDPOINTS:
         (wall, cpu, peak), (floor_wall, floor_cpu, floor_peak) = (
@@ -166,6 +218,15 @@ def main() -> int:
             f"(target <= {TARGET_RATIO}x: {verdict}), CPU {cpu / floor_cpu:.2f}x, "
             f"peak memory {peak / floor_peak:.2f}x"
         )
+    floor_wall, floor_cpu, _ = medians["floor", "signup"]
+    libraries_wall, libraries_cpu, _ = medians["libraries", "signup"]
+    function_wall, function_cpu, _ = medians["function", "signup"]
+    print(
+        f"reference, first answer of signup: libraries/floor wall "
+        f"{libraries_wall / floor_wall:.2f}x (CPU {libraries_cpu / floor_cpu:.2f}x), "
+        f"function/libraries wall "
+        f"{function_wall / libraries_wall:.2f}x (CPU {function_cpu / libraries_cpu:.2f}x)"
+    )
     return 0
 
 

@@ -39,3 +39,62 @@ def create_app() -> Flask:
         return {"status": "ok"}
 
     return app
+
+
+def create_validating_app() -> Flask:
+    """The floor plus what any function validating this sign-up must import and build.
+
+    Not the target's floor: a reference that splits the function's ratio into the libraries'
+    share and the function's own. Adds a strict pydantic model with an e-mail checked by
+    email-validator, and a partial unique index declared for SQLite and PostgreSQL (which makes
+    SQLAlchemy import its PostgreSQL dialect, as the portal's schema does).
+    """
+    from typing import Annotated
+
+    from email_validator import validate_email
+    from pydantic import AfterValidator, BaseModel, ConfigDict
+    from sqlalchemy import Index, text
+
+    def checked_email(value: str) -> str:
+        return validate_email(value, check_deliverability=False).normalized
+
+    class Signup(BaseModel):
+        model_config = ConfigDict(strict=True, extra="forbid")
+        member_id: str
+        name: str
+        email: Annotated[str, AfterValidator(checked_email)]
+        programme: str
+        role: str
+        consent: bool
+        elapsed_ms: int
+
+    validated = MetaData()
+    requests = Table(
+        "floor_requests",
+        validated,
+        Column("id", Integer, primary_key=True),
+        Column("email", String, nullable=False),
+        Column("body", String, nullable=False),
+    )
+    open_only = text("id > 0")
+    Index("uq_floor_email", requests.c.email, unique=False,
+          sqlite_where=open_only, postgresql_where=open_only)  # fmt: skip
+
+    app = Flask(__name__)
+    engine = create_engine(os.environ["PORTAL_DATABASE_URL"])
+    validated.create_all(engine)
+
+    @app.post("/api/signup")
+    def signup() -> tuple[dict[str, str], int]:
+        body = Signup.model_validate(request.get_json(force=True))
+        with engine.begin() as connection:
+            connection.execute(
+                insert(requests).values(email=body.email, body=body.model_dump_json())
+            )
+        return {"status": "received"}, 202
+
+    @app.get("/api/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from flask import (
     Blueprint,
@@ -29,20 +29,25 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
+from ..deferred import deferred
 from ..services import services
 from ..store import hot_path
 from ..store.audit import add_audit
 from ..web import csrf
 from ..web.ratelimit import Limit, limit_key
 from . import fill_time, queries
-from .schema import FIELD_LABELS, InvalidSignup, SignupRequest, form_to_payload, parse_signup
+
+if TYPE_CHECKING:
+    from . import schema
+    from .schema import SignupRequest
+else:  # pydantic and email-validator: imported by the first sign-up, not by a start
+    schema = deferred("signup_fn.api.schema")
 
 bp = Blueprint("signup", __name__, url_prefix="/api")
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 ACTION = "signup"
-KNOWN_FIELDS = frozenset(SignupRequest.model_fields)
 # The one answer to every accepted JSON post, byte for byte what `jsonify` gives, built once.
 RECEIVED_BODY = b'{"status":"received"}\n'
 
@@ -78,12 +83,13 @@ def read_payload() -> dict[str, Any]:
         if not isinstance(body, dict):
             raise BadRequest("Isi permintaan harus berupa objek JSON.")
         return body
-    return form_to_payload(request.form.to_dict(flat=False))  # parsed from the cached body
+    return schema.form_to_payload(request.form.to_dict(flat=False))  # parsed from the cached body
 
 
 def audit_reason(errors: dict[str, str]) -> str:
     """Which known fields were wrong; unknown field names are sender text, so not recorded."""
-    names = {name if name in KNOWN_FIELDS else "unknown_field" for name in errors}
+    known = schema.SignupRequest.model_fields
+    names = {name if name in known else "unknown_field" for name in errors}
     return ",".join(sorted(names))[:200]
 
 
@@ -202,7 +208,7 @@ def respond(outcome: Outcome, *, form_post: bool) -> ResponseReturnValue:
 
 
 def back_link() -> dict[str, Any]:
-    return {"back_url": current_app.config["FORM_URL"], "labels": FIELD_LABELS}
+    return {"back_url": current_app.config["FORM_URL"], "labels": schema.FIELD_LABELS}
 
 
 class CookieSessionOutsideApi(SecureCookieSessionInterface):
@@ -253,8 +259,8 @@ def signup() -> ResponseReturnValue:
         payload = read_payload()
         if form_post:
             payload, shown = fill_time.time_form_post(payload)
-        signup_request, errors = parse_signup(payload), None
-    except InvalidSignup as invalid:
+        signup_request, errors = schema.parse_signup(payload), None
+    except schema.InvalidSignup as invalid:
         signup_request, errors = None, invalid.errors
     if form_post:
         page = confirmation(payload, signup_request, errors, shown)

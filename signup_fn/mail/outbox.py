@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from email_validator import EmailNotValidError, validate_email
 from flask import (
     Flask,
     Response,
@@ -35,10 +35,16 @@ from flask import (
 from sqlalchemy import Connection, Engine
 
 from ..config import ConfigError
+from ..deferred import deferred
 from ..services import services
 from ..store.audit import add_audit
 from ..store.engine import transaction, utcnow
 from . import queries
+
+if TYPE_CHECKING:
+    import email_validator
+else:  # its patterns take milliseconds to compile: imported by the first address checked
+    email_validator = deferred("email_validator")
 
 SMTP_TIMEOUT = 15
 BATCH = 50
@@ -88,8 +94,8 @@ def checked_address(address: str) -> str:
     if any(char in address for char in "\r\n\0"):
         raise InvalidAddress("control characters in an address")
     try:
-        return validate_email(address, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
+        return email_validator.validate_email(address, check_deliverability=False).normalized
+    except email_validator.EmailNotValidError as exc:
         raise InvalidAddress(str(exc)) from None
 
 

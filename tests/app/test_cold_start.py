@@ -4,8 +4,10 @@ The rule (signup_fn/deferred.py, signup_fn/cli.py): building the app and answeri
 /api/signup and GET /api/health import neither the admin and patron pages' services, nor the
 command line's groups, nor the libraries only they use (password hashing and strength, TOTP,
 SLiMS' tables, the report charts, the catalog's loader and models, YAML, Redis without
-REDIS_URL, Alembic: a start reads the schema's revision with one query). Each runs in a new
-interpreter, since this test process has imported everything already.
+REDIS_URL, Alembic: a start reads the schema's revision with one query). The sign-up's own
+validation (pydantic, email-validator) is imported by the first sign-up, not by a start: the
+health check's first answer imports neither. Each runs in a new interpreter, since this test
+process has imported everything already.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ NOT_ON_THE_SIGNUP_PATH = (
     "mako",
 )
 
+ONLY_ON_THE_SIGNUP_PATH = ("signup_fn.api.schema", "pydantic", "email_validator")
+
 PROBE = textwrap.dedent(
     """
     import json, sys
@@ -91,6 +95,11 @@ def test_the_first_answer_imports_only_what_it_needs(
     assert answered == status
     imported = [name for name in NOT_ON_THE_SIGNUP_PATH if name in modules]
     assert imported == [], f"imported before any page or command needed them: {imported}"
+    validation = [name for name in ONLY_ON_THE_SIGNUP_PATH if name in modules]
+    if path == "/api/signup":
+        assert validation == list(ONLY_ON_THE_SIGNUP_PATH)
+    else:
+        assert validation == [], f"imported before a sign-up needed them: {validation}"
 
 
 def test_a_deferred_module_is_imported_on_first_use() -> None:
