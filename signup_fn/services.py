@@ -25,3 +25,10 @@ def install(app: Flask, services: Services) -> None:
 def services() -> Services:
     """The current app's services (inside a request or app context)."""
     return current_app.extensions[EXTENSION_KEY]
+
+
+def app_itself() -> Flask:
+    """The app behind `current_app`, for work that outlives the context (a close hook, a
+    command's helper that takes the app)."""
+    # attr-defined: current_app is typed as the Flask app it proxies
+    return current_app._get_current_object()  # type: ignore[attr-defined]

@@ -34,6 +34,7 @@ from ..services import services
 from ..store import hot_path
 from ..store.audit import add_audit
 from ..web import csrf
+from ..web.headers import client_address
 from ..web.ratelimit import Limit, limit_key
 from . import fill_time, queries
 
@@ -120,7 +121,7 @@ def limit_checks(signup: SignupRequest | None) -> list[LimitCheck]:
     limit turned off (count 0) is left out.
     """
     config = current_app.config
-    limits = [("address", request.remote_addr or "unknown", "RATE_LIMIT_ADDRESS")]
+    limits = [("address", client_address(), "RATE_LIMIT_ADDRESS")]
     if signup is not None:
         contact = f"{signup.member_id}\n{signup.email.casefold()}"
         limits.append(("member", contact, "RATE_LIMIT_MEMBER"))

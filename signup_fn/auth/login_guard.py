@@ -35,6 +35,7 @@ from ..passwords import verify_password
 from ..store.audit import add_audit
 from ..store.engine import utcnow
 from ..store.statuses import SessionKind
+from ..web.headers import client_address
 from ..web.ratelimit import limit_key
 from . import queries
 
@@ -71,7 +72,7 @@ def keys_for(kind: SessionKind, username: str) -> Keys:
     nonce = device_nonce(kind, username)
     return Keys(
         account=limit_key(secret, f"login:{kind}", username.casefold()),
-        address=limit_key(secret, "login:address", request.remote_addr or "unknown"),
+        address=limit_key(secret, "login:address", client_address()),
         device=limit_key(secret, f"login:device:{kind}", nonce) if nonce else None,
     )
 

@@ -29,6 +29,7 @@ from ..services import services
 from ..store.engine import transaction
 from ..store.statuses import Purpose, SessionKind
 from ..web.forms import form_field, page
+from ..web.headers import client_address
 from ..web.ratelimit import Limit, limit_key
 from . import login_guard
 from . import sessions as auth_session
@@ -163,7 +164,7 @@ def forgot() -> tuple[str, int]:
     with transaction(services().engine) as connection:
         over = limiter.hit(
             connection,
-            limit_key(secret, "forgot:address", request.remote_addr or "unknown"),
+            limit_key(secret, "forgot:address", client_address()),
             FORGOT_ADDRESS_LIMIT,
         ) or limiter.hit(
             connection, limit_key(secret, "forgot", identifier.casefold()), FORGOT_LIMIT

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
+from ..services import app_itself
 from .outbox import mail_configured, send_due
 
 mail_cli = AppGroup("mail", help="Antrean e-mail keluar.")
@@ -14,8 +14,7 @@ mail_cli = AppGroup("mail", help="Antrean e-mail keluar.")
 @mail_cli.command("send")
 def send_command() -> None:
     """Kirim pesan yang sudah waktunya (jalankan dari penjadwal, mis. tiap menit)."""
-    # attr-defined: current_app is typed as the Flask app it proxies
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app_itself()
     if not mail_configured(app):
         click.echo("PORTAL_SMTP_URL belum diatur: pesan tetap dalam antrean.")
         return

@@ -36,7 +36,7 @@ from sqlalchemy import Connection, Engine
 
 from ..config import ConfigError
 from ..deferred import deferred
-from ..services import services
+from ..services import app_itself, services
 from ..store.audit import add_audit
 from ..store.engine import transaction, utcnow
 from . import queries
@@ -231,8 +231,7 @@ def send_after_response(response: Response) -> Response:
     """Registered by a request that queued mail (`queue_mail`; as a hook of every response it
     cost every other request a lookup of `g`): try to send once the response is out."""
     if mail_configured(current_app):
-        # attr-defined: current_app is typed as the Flask app it proxies
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        app = app_itself()
         response.call_on_close(lambda: send_quietly(app))
     return response
 

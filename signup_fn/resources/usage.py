@@ -35,7 +35,7 @@ from ..services import services
 from ..store import hot_path
 from ..store.engine import utcnow
 from ..web import csrf
-from ..web.headers import request_origin
+from ..web.headers import client_address, request_origin
 from ..web.ratelimit import Limit, limit_key
 from . import queries
 from .catalog_source import CatalogUnavailable, current_catalog
@@ -98,7 +98,7 @@ def current_visit(resource_id: str) -> Visit | None:
     if is_robot(user_agent):
         return None
     secret = current_app.config["SECRET_KEY"]
-    address = request.remote_addr or "unknown"
+    address = client_address()
     now = utcnow()
     local = clock.library_time(now)
     day = local.date().isoformat()

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from ..auth import librarians
@@ -20,7 +19,7 @@ from ..auth import queries as auth_queries
 from ..clock import format_moment
 from ..mail import outbox as mail
 from ..reports import service as reports
-from ..services import services
+from ..services import app_itself, services
 from ..store.engine import transaction
 from ..store.statuses import REQUEST_STATUS_WORDS, RequestStatus
 from ..typed_text import CLI_TEXT
@@ -56,8 +55,7 @@ def actor_for(username: str | None) -> str:
 
 def send_now() -> None:
     """Try the outbox at once (best effort; `mail send` retries later)."""
-    # attr-defined: current_app is typed as the Flask app it proxies
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app_itself()
     if mail.mail_configured(app):
         mail.send_quietly(app)
 

@@ -52,6 +52,12 @@ def request_origin() -> str | None:
     return request.environ.get("HTTP_ORIGIN")
 
 
+def client_address() -> str:
+    """The client's address as the trusted proxies report it (`TRUSTED_PROXIES`, ProxyFix);
+    "unknown" when the server gives none. Rate limits and visitor counts key on it."""
+    return request.remote_addr or "unknown"
+
+
 def header_names(response: Response) -> set[str]:
     """The response's header names, lower-cased: one pass over its few headers, where each
     `in`/`setdefault` of a missing name costs werkzeug a raised and caught exception."""
