@@ -10,9 +10,8 @@ on a socket this script bound and already sent the request to, so the clock runs
 - the floor (`bench/coldstart_floor_app.py`): Flask and SQLAlchemy storing one row in SQLite;
 - the function (`signup_fn:create_app()`) on a SQLite file;
 - for reference, not judged: the floor plus the libraries any function validating this
-  sign-up imports (a strict pydantic model, email-validator, a partial index declared for
-  SQLite and PostgreSQL, as the portal's schema does), which splits the sign-up's ratio into
-  the libraries' share and the function's own.
+  sign-up imports (a strict pydantic model, email-validator), which splits the sign-up's
+  ratio into the libraries' share and the function's own.
 
 Both databases exist before the timed runs (one untimed start each, which also warms the
 operating system's file cache), as an instance's database does. Floor and function alternate

@@ -42,18 +42,16 @@ def create_app() -> Flask:
 
 
 def create_validating_app() -> Flask:
-    """The floor plus what any function validating this sign-up must import and build.
+    """The floor plus the libraries any function validating this sign-up imports and builds.
 
     Not the target's floor: a reference that splits the function's ratio into the libraries'
     share and the function's own. Adds a strict pydantic model with an e-mail checked by
-    email-validator, and a partial unique index declared for SQLite and PostgreSQL (which makes
-    SQLAlchemy import its PostgreSQL dialect, as the portal's schema does).
+    email-validator.
     """
     from typing import Annotated
 
     from email_validator import validate_email
     from pydantic import AfterValidator, BaseModel, ConfigDict
-    from sqlalchemy import Index, text
 
     def checked_email(value: str) -> str:
         return validate_email(value, check_deliverability=False).normalized
@@ -76,9 +74,6 @@ def create_validating_app() -> Flask:
         Column("email", String, nullable=False),
         Column("body", String, nullable=False),
     )
-    open_only = text("id > 0")
-    Index("uq_floor_email", requests.c.email, unique=False,
-          sqlite_where=open_only, postgresql_where=open_only)  # fmt: skip
 
     app = Flask(__name__)
     engine = create_engine(os.environ["PORTAL_DATABASE_URL"])

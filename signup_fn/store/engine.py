@@ -30,7 +30,6 @@ from sqlalchemy import (
     event,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from catalog.clock import utc_now
@@ -242,8 +241,15 @@ def dialect_insert(connection: Connection, table: Table) -> Any:
 
 
 def insert_for(dialect_name: str, table: Table) -> Any:
-    """The INSERT of the dialect named `dialect_name` (PostgreSQL, else SQLite's)."""
-    return (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+    """The INSERT of the dialect named `dialect_name` (PostgreSQL, else SQLite's), which knows
+    ON CONFLICT; each dialect's module is imported by its first INSERT, as the engine does."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table)
 
 
 def row_or_none(connection: Connection, statement: Any) -> dict[str, Any] | None:

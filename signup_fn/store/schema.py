@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TextClause,
     event,
     text,
 )
@@ -35,6 +36,27 @@ from .statuses import (
 )
 
 metadata = MetaData()
+
+# Partial unique indexes: unique among the rows where a condition holds. SQLAlchemy takes the
+# condition as an option per dialect (`sqlite_where`, `postgresql_where`) and imports a dialect
+# to check an option given for it, so each condition is given to the dialect of the connection
+# that creates the schema, before `create_all` creates it: a function on SQLite never imports
+# SQLAlchemy's PostgreSQL dialect. Migrations name their dialects' options themselves.
+PARTIAL_CONDITIONS: dict[Index, TextClause] = {}
+
+
+def partial_unique_index(name: str, *columns: Column[Any], where: TextClause) -> Index:
+    """A unique index over the rows where `where` holds (its condition: `PARTIAL_CONDITIONS`)."""
+    index = Index(name, *columns, unique=True)
+    PARTIAL_CONDITIONS[index] = where
+    return index
+
+
+@event.listens_for(metadata, "before_create")
+def give_partial_conditions(_metadata: MetaData, connection: Connection, **_options: Any) -> None:
+    for index, where in PARTIAL_CONDITIONS.items():
+        index.dialect_options[connection.dialect.name]["where"] = where
+
 
 # A patron's request for an account (SOP step 1); `status` leaves `pending` on review.
 account_requests = Table(
@@ -58,13 +80,11 @@ account_requests = Table(
 # person's duplicates. Requests for one member number from different e-mails are all kept (a
 # stranger's request never hides the member's own); the review shows them as a conflict.
 OPEN_REQUEST = text(equals("status", RequestStatus.PENDING))
-OPEN_REQUEST_CONTACT = Index(
+partial_unique_index(
     "uq_open_request_contact",
     account_requests.c.member_id,
     account_requests.c.email,
-    unique=True,
-    sqlite_where=OPEN_REQUEST,
-    postgresql_where=OPEN_REQUEST,
+    where=OPEN_REQUEST,
 )
 Index("ix_request_status_created", account_requests.c.status, account_requests.c.created_at)
 
@@ -305,11 +325,5 @@ extension_requests = Table(
 )
 # One open (pending) request per loan: two clicks, or two tabs, make one request.
 OPEN_EXTENSION = text(equals("status", ExtensionStatus.PENDING))
-Index(
-    "uq_open_extension_loan",
-    extension_requests.c.loan_id,
-    unique=True,
-    sqlite_where=OPEN_EXTENSION,
-    postgresql_where=OPEN_EXTENSION,
-)
+partial_unique_index("uq_open_extension_loan", extension_requests.c.loan_id, where=OPEN_EXTENSION)
 Index("ix_extension_account", extension_requests.c.account_id, extension_requests.c.loan_id)

@@ -3,7 +3,8 @@ from them keep the SQL text the migrations wrote (a change there is a schema cha
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Index
+from flask import Flask
+from sqlalchemy import CheckConstraint, text
 
 from signup_fn.store import schema
 from signup_fn.store.statuses import (
@@ -14,6 +15,7 @@ from signup_fn.store.statuses import (
     equals,
     one_of,
 )
+from tests.support.fixtures import engine_of
 
 # the constraints' SQL as migration 0001 created it
 CONSTRAINTS = {
@@ -40,15 +42,27 @@ def test_check_constraints_keep_their_sql() -> None:
 
 
 def test_partial_indexes_keep_their_condition() -> None:
-    found = {
-        index.name: str(index.dialect_options[dialect]["where"])
-        for table in schema.metadata.tables.values()
-        for index in table.indexes
-        if isinstance(index, Index)
-        for dialect in ("sqlite", "postgresql")
-        if index.dialect_options[dialect]["where"] is not None
-    }
+    found = {index.name: str(where) for index, where in schema.PARTIAL_CONDITIONS.items()}
     assert found == PARTIAL_INDEXES
+
+
+INDEX_DEFINITIONS = {
+    "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index'",
+    "postgresql": "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()",
+}
+
+
+def test_the_schema_is_made_with_its_partial_indexes(app: Flask) -> None:
+    """The app's first start creates the schema; each partial index gets its condition on the
+    database it is made on (the condition is given to that dialect only when it is made)."""
+    with engine_of(app).connect() as connection:
+        rows = connection.execute(text(INDEX_DEFINITIONS[connection.dialect.name]))
+        made = {name: definition for name, definition in rows if name in PARTIAL_INDEXES}
+    assert set(made) == set(PARTIAL_INDEXES)
+    for definition in made.values():
+        assert definition.startswith("CREATE UNIQUE INDEX"), definition
+        _, _, condition = definition.partition(" WHERE ")
+        assert "status" in condition and "'pending'" in condition, definition
 
 
 def test_sql_of_an_enum() -> None:
