@@ -66,26 +66,15 @@ def create_validating_app() -> Flask:
         consent: bool
         elapsed_ms: int
 
-    validated = MetaData()
-    requests = Table(
-        "floor_requests",
-        validated,
-        Column("id", Integer, primary_key=True),
-        Column("email", String, nullable=False),
-        Column("body", String, nullable=False),
-    )
-
     app = Flask(__name__)
     engine = create_engine(os.environ["PORTAL_DATABASE_URL"])
-    validated.create_all(engine)
+    metadata.create_all(engine)
 
     @app.post("/api/signup")
     def signup() -> tuple[dict[str, str], int]:
         body = Signup.model_validate(request.get_json(force=True))
         with engine.begin() as connection:
-            connection.execute(
-                insert(requests).values(email=body.email, body=body.model_dump_json())
-            )
+            connection.execute(insert(signups).values(body=body.model_dump_json()))
         return {"status": "received"}, 202
 
     @app.get("/api/health")
