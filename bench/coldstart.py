@@ -22,7 +22,7 @@ busy machine) and its peak memory (ru_maxrss), with the ratios function/floor an
 
 Every app runs on a SQLite file (the embedded default), or with `--postgres URL` as deployed:
 each on a new database of its own on that PostgreSQL server, made before the runs and dropped
-after them (`bench_coldstart_floor`, `…_libraries`, `…_function`).
+after them (`bench_coldstart_<app>_<pid>`).
 
     .venv/bin/python -m bench.coldstart [--rounds 5]
     .venv/bin/python -m bench.coldstart --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -119,7 +119,8 @@ def cold_start(spec: str, endpoint: str, env: dict[str, str], number: int, log: 
 
 @contextmanager
 def databases(tmp_path: Path, postgres_url: str | None) -> Iterator[dict[str, str]]:
-    """Each app's database URL: a SQLite file in `tmp_path`, or a new PostgreSQL database."""
+    """Each app's database URL: a SQLite file in `tmp_path`, or a new PostgreSQL database of
+    this run's own (`bench_coldstart_<app>_<pid>`), dropped after the run; no other is touched."""
     if postgres_url is None:
         yield {name: f"sqlite:///{tmp_path / name}.sqlite3" for name in APPS}
         return
@@ -127,24 +128,21 @@ def databases(tmp_path: Path, postgres_url: str | None) -> Iterator[dict[str, st
     from sqlalchemy.engine import make_url
 
     server = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    names = {name: f"bench_coldstart_{name}" for name in APPS}
-
-    def drop_all() -> None:
-        with server.connect() as connection:
-            for database in names.values():
-                connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-
-    drop_all()
-    with server.connect() as connection:
-        for database in names.values():
-            connection.execute(text(f"CREATE DATABASE {database}"))
+    created: list[str] = []
     try:
+        with server.connect() as connection:
+            for name in APPS:
+                database = f"bench_coldstart_{name}_{os.getpid()}"
+                connection.execute(text(f"CREATE DATABASE {database}"))
+                created.append(database)
         yield {
             name: make_url(postgres_url).set(database=database).render_as_string(False)
-            for name, database in names.items()
+            for name, database in zip(APPS, created, strict=True)
         }
     finally:
-        drop_all()
+        with server.connect() as connection:
+            for database in created:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
         server.dispose()
 
 

@@ -5,6 +5,7 @@ The migrations (store/migrations/) change the schema; this file is the schema at
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
@@ -39,23 +40,33 @@ metadata = MetaData()
 
 # Partial unique indexes: unique among the rows where a condition holds. SQLAlchemy takes the
 # condition as an option per dialect (`sqlite_where`, `postgresql_where`) and imports a dialect
-# to check an option given for it, so each condition is given to the dialect of the connection
-# that creates the schema, before `create_all` creates it: a function on SQLite never imports
-# SQLAlchemy's PostgreSQL dialect. Migrations name their dialects' options themselves.
+# to check an option given for it. So the condition is given to a dialect only where one needs
+# it: to the creating connection's dialect just before its table is created (`create_all` or
+# the table's own `create`), and to both by the migrations' environment, so that autogenerate
+# writes both; a function on SQLite never imports SQLAlchemy's PostgreSQL dialect.
 PARTIAL_CONDITIONS: dict[Index, TextClause] = {}
+PARTIAL_DIALECTS = ("sqlite", "postgresql")
+
+
+def give_partial_conditions(dialect_names: Iterable[str]) -> None:
+    """Give every partial index its condition as an option of each of these dialects."""
+    for index, where in PARTIAL_CONDITIONS.items():
+        for dialect_name in dialect_names:
+            index.dialect_options[dialect_name]["where"] = where
+
+
+def before_partial_index_table(_table: Table, connection: Connection, **_options: Any) -> None:
+    give_partial_conditions([connection.dialect.name])
 
 
 def partial_unique_index(name: str, *columns: Column[Any], where: TextClause) -> Index:
     """A unique index over the rows where `where` holds (its condition: `PARTIAL_CONDITIONS`)."""
     index = Index(name, *columns, unique=True)
     PARTIAL_CONDITIONS[index] = where
+    table = columns[0].table
+    if not event.contains(table, "before_create", before_partial_index_table):
+        event.listen(table, "before_create", before_partial_index_table)
     return index
-
-
-@event.listens_for(metadata, "before_create")
-def give_partial_conditions(_metadata: MetaData, connection: Connection, **_options: Any) -> None:
-    for index, where in PARTIAL_CONDITIONS.items():
-        index.dialect_options[connection.dialect.name]["where"] = where
 
 
 # A patron's request for an account (SOP step 1); `status` leaves `pending` on review.

@@ -3,8 +3,15 @@ from them keep the SQL text the migrations wrote (a change there is a schema cha
 
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy import CheckConstraint, text
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import CheckConstraint
+from sqlalchemy.engine import make_url
 
 from signup_fn.store import schema
 from signup_fn.store.statuses import (
@@ -15,7 +22,8 @@ from signup_fn.store.statuses import (
     equals,
     one_of,
 )
-from tests.support.fixtures import engine_of
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # the constraints' SQL as migration 0001 created it
 CONSTRAINTS = {
@@ -50,14 +58,42 @@ INDEX_DEFINITIONS = {
     "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index'",
     "postgresql": "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()",
 }
+# Creates the schema in a new interpreter (where no earlier creation has given the conditions
+# to any dialect yet) and prints each index's definition as the database stores it.
+CREATE_AND_READ_BACK = textwrap.dedent(
+    """
+    import json, sys
+    import sqlalchemy as sa
+    from signup_fn.store import schema
+
+    url, how, query = sys.argv[1:]
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        if how == "create_all":
+            schema.metadata.create_all(connection)
+        else:
+            for table in schema.metadata.sorted_tables:
+                table.create(connection)
+        print(json.dumps(dict(connection.execute(sa.text(query)).all())))
+    """
+)
 
 
-def test_the_schema_is_made_with_its_partial_indexes(app: Flask) -> None:
-    """The app's first start creates the schema; each partial index gets its condition on the
-    database it is made on (the condition is given to that dialect only when it is made)."""
-    with engine_of(app).connect() as connection:
-        rows = connection.execute(text(INDEX_DEFINITIONS[connection.dialect.name]))
-        made = {name: definition for name, definition in rows if name in PARTIAL_INDEXES}
+@pytest.mark.parametrize("how", ["create_all", "table_create"])
+def test_the_schema_is_made_with_its_partial_indexes(database_url: str, how: str) -> None:
+    """Made by `create_all` (the app's first start) or a table's own `create`, each partial
+    index gets its condition on the database it is made on."""
+    dialect = make_url(database_url).get_backend_name()
+    result = subprocess.run(
+        [sys.executable, "-c", CREATE_AND_READ_BACK, database_url, how, INDEX_DEFINITIONS[dialect]],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    made = {
+        name: definition
+        for name, definition in json.loads(result.stdout.splitlines()[-1]).items()
+        if name in PARTIAL_INDEXES
+    }
     assert set(made) == set(PARTIAL_INDEXES)
     for definition in made.values():
         assert definition.startswith("CREATE UNIQUE INDEX"), definition

@@ -29,6 +29,8 @@ def render_item(kind: str, value: Any, _context: Any) -> str | Literal[False]:
     return False
 
 
+# autogenerate writes each partial index's condition for both databases
+schema.give_partial_conditions(schema.PARTIAL_DIALECTS)
 context.configure(
     connection=connection,
     target_metadata=schema.metadata,
