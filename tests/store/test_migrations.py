@@ -11,7 +11,6 @@ code's metadata; the app refuses to start on an older or a newer database, namin
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from tests.support.serving import (
     running_server,
     server_environment,
 )
+from tests.support.stored import partial_indexes_unlike_the_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_V1 = Path(__file__).resolve().parent / "schema_v1"
@@ -221,31 +221,11 @@ def schema_differences(url: str) -> list[Any]:
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            return compare_metadata(context, schema.metadata) + partial_conditions_missing(
+            return compare_metadata(context, schema.metadata) + partial_indexes_unlike_the_schema(
                 connection
             )
     finally:
         engine.dispose()
-
-
-def bare_condition(condition: str) -> str:
-    """A condition without what the database adds when it writes one back: PostgreSQL's casts
-    (`::text`), parentheses, spaces and case."""
-    return re.sub(r"::[a-z ]+(\[\])?|[()\s]", "", condition.lower())
-
-
-def partial_conditions_missing(connection: sa.Connection) -> list[tuple[str, str, str | None]]:
-    """The partial indexes whose condition, read back from the database, is not the schema's."""
-    option = f"{connection.dialect.name}_where"
-    inspector = sa.inspect(connection)
-    missing = []
-    for index, where in schema.PARTIAL_CONDITIONS.items():
-        assert index.table is not None
-        reflected = {found["name"]: found for found in inspector.get_indexes(index.table.name)}
-        condition = reflected.get(index.name, {}).get("dialect_options", {}).get(option)
-        if condition is None or bare_condition(str(condition)) != bare_condition(str(where)):
-            missing.append(("partial index condition", str(index.name), condition))
-    return missing
 
 
 def assert_append_only(url: str) -> None:
