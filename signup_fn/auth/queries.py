@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
+    and_,
     delete,
     func,
     insert,
@@ -108,26 +110,21 @@ def insert_token(
     expires_at: datetime,
 ) -> None:
     """Store a token hash; older unused tokens of the same purpose and subject expire now."""
-    now = utcnow()
-    connection.execute(
-        update(tokens)
-        .where(
-            tokens.c.purpose == purpose,
-            tokens.c.subject_id == subject_id,
-            tokens.c.used_at.is_(None),
-            tokens.c.expires_at > now,
-        )
-        .values(expires_at=now)
-    )
+    revoke_tokens(connection, [purpose], subject_id)
     connection.execute(
         insert(tokens).values(
             token_hash=token_hash,
             purpose=purpose,
             subject_id=subject_id,
-            created_at=now,
+            created_at=utcnow(),
             expires_at=expires_at,
         )
     )
+
+
+def live_token(now: datetime) -> ColumnElement[bool]:
+    """A token still usable at `now`: not used, not expired."""
+    return and_(tokens.c.used_at.is_(None), tokens.c.expires_at > now)
 
 
 def revoke_tokens(connection: Connection, purposes: Sequence[str], subject_id: int) -> int:
@@ -138,8 +135,7 @@ def revoke_tokens(connection: Connection, purposes: Sequence[str], subject_id: i
         .where(
             tokens.c.purpose.in_(purposes),
             tokens.c.subject_id == subject_id,
-            tokens.c.used_at.is_(None),
-            tokens.c.expires_at > now,
+            live_token(now),
         )
         .values(expires_at=now)
     )
@@ -152,8 +148,7 @@ def find_valid_token(connection: Connection, token_hash: str, purpose: str) -> i
         select(tokens.c.subject_id).where(
             tokens.c.token_hash == token_hash,
             tokens.c.purpose == purpose,
-            tokens.c.used_at.is_(None),
-            tokens.c.expires_at > utcnow(),
+            live_token(utcnow()),
         )
     )
 
@@ -169,8 +164,7 @@ def use_token(connection: Connection, token_hash: str, purpose: str) -> int | No
         .where(
             tokens.c.token_hash == token_hash,
             tokens.c.purpose == purpose,
-            tokens.c.used_at.is_(None),
-            tokens.c.expires_at > now,
+            live_token(now),
         )
         .values(used_at=now)
         .returning(tokens.c.subject_id)
