@@ -22,7 +22,7 @@ busy machine) and its peak memory (ru_maxrss), with the ratios function/floor an
 
 Every app runs on a SQLite file (the embedded default), or with `--postgres URL` as deployed:
 each on a new database of its own on that PostgreSQL server, made before the runs and dropped
-after them (`bench_coldstart_<app>_<pid>`).
+after them (`bench_coldstart_<app>_<random>`).
 
     .venv/bin/python -m bench.coldstart [--rounds 5]
     .venv/bin/python -m bench.coldstart --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -41,9 +41,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.fresh_databases import fresh_postgres_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 SERVE = BENCH_DIR / "coldstart_serve.py"
@@ -120,30 +122,17 @@ def cold_start(spec: str, endpoint: str, env: dict[str, str], number: int, log: 
 @contextmanager
 def databases(tmp_path: Path, postgres_url: str | None) -> Iterator[dict[str, str]]:
     """Each app's database URL: a SQLite file in `tmp_path`, or a new PostgreSQL database of
-    this run's own (`bench_coldstart_<app>_<pid>`), dropped after the run; no other is touched."""
+    this run's own (`bench_coldstart_<app>_<random>`), dropped after the run."""
     if postgres_url is None:
         yield {name: f"sqlite:///{tmp_path / name}.sqlite3" for name in APPS}
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    server = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    created: list[str] = []
-    try:
-        with server.connect() as connection:
-            for name in APPS:
-                database = f"bench_coldstart_{name}_{os.getpid()}"
-                connection.execute(text(f"CREATE DATABASE {database}"))
-                created.append(database)
+    with ExitStack() as stack:
         yield {
-            name: make_url(postgres_url).set(database=database).render_as_string(False)
-            for name, database in zip(APPS, created, strict=True)
+            name: stack.enter_context(
+                fresh_postgres_database(postgres_url, f"bench_coldstart_{name}")
+            )
+            for name in APPS
         }
-    finally:
-        with server.connect() as connection:
-            for database in created:
-                connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        server.dispose()
 
 
 def median(values: list[float]) -> float:
